@@ -1,0 +1,357 @@
+import zoneinfo
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from agenda import scheduling
+from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
+
+# --- shared by every admin that edits something with a time, a room and people -----------
+
+
+class ConflictCheckedForm(forms.ModelForm):
+    """Refuses a save that breaks a blocking rule; carries staff's choice to accept warnings."""
+
+    accept_conflicts = forms.BooleanField(
+        label=_("Save despite the warnings"),
+        required=False,
+        help_text=_(
+            "Tick to keep a schedule that puts someone in two places or short of travel time."
+        ),
+    )
+
+    def check_item(self, item):
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance._accept_conflicts = cleaned.get("accept_conflicts", False)
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self._errors:
+            return
+        try:
+            # People are checked by the inline formset, which knows who is on the item.
+            scheduling.raise_blocking(self.check_item(self.instance))
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages_)
+
+
+class PeopleConflictFormSet(BaseInlineFormSet):
+    """Warns when the people of an item would be in two places at once or short of travel."""
+
+    def people(self):
+        found = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not data.get("person") or not self.takes_time(data):
+                continue
+            found[data["person"].pk] = data["person"]
+        return list(found.values())
+
+    def takes_time(self, data):
+        return True
+
+    def clean(self):
+        super().clean()
+        item = self.instance
+        if any(self.errors) or not (item.start and item.end) or item.end <= item.start:
+            return
+        warnings = scheduling.check_people(item=item, people=self.people())
+        if warnings and not getattr(item, "_accept_conflicts", False):
+            raise ValidationError(
+                [warning.message for warning in warnings]
+                + [_("Tick “Save despite the warnings” above to keep this schedule.")]
+            )
+
+
+class SummitZoneMixin:
+    """Staff type and read times in the zone of the summit the object belongs to."""
+
+    def summit_zone(self, request, object_id):
+        summit_id = request.POST.get("summit") or request.GET.get("summit")
+        if object_id:
+            summit_id = (
+                self.model.objects.filter(pk=object_id).values_list("summit_id", flat=True).first()
+            )
+        zone = None
+        if summit_id and str(summit_id).isdigit():
+            zone = Summit.objects.filter(pk=summit_id).values_list("time_zone", flat=True).first()
+        return zone
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        zone = self.summit_zone(request, object_id)
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        zone_name = timezone.get_current_timezone_name()
+        extra_context = {**(extra_context or {}), "summit_zone": zone_name}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        zone = timezone.get_current_timezone_name()
+        for name in ("start", "end", "window_start", "window_end"):
+            if name in form.base_fields:
+                form.base_fields[name].help_text = _("Local time in %(zone)s.") % {"zone": zone}
+        return form
+
+
+def local_time(item, value):
+    if value is None:
+        return "—"
+    local = timezone.localtime(value, item.summit.tz)
+    return dateformat.format(local, "D j M Y, H:i")
+
+
+def conflict_list(conflicts):
+    if not conflicts:
+        return _("None")
+    return format_html(
+        "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((c.message,) for c in conflicts))
+    )
+
+
+# --- agenda ------------------------------------------------------------------------------
+
+
+class VenueInline(admin.TabularInline):
+    model = Venue
+    extra = 0
+    fields = ["name", "slug", "address", "latitude", "longitude"]
+    prepopulated_fields = {"slug": ["name"]}
+    show_change_link = True
+
+
+class TrackInline(admin.TabularInline):
+    model = Track
+    extra = 0
+    fields = ["name", "slug", "colour"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Summit)
+class SummitAdmin(admin.ModelAdmin):
+    list_display = ["name", "start_date", "end_date", "city", "time_zone"]
+    search_fields = ["name", "city"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "start_date"
+    inlines = [VenueInline, TrackInline]
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    extra = 0
+    fields = ["name", "slug", "capacity", "position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class TravelTimeInline(admin.TabularInline):
+    model = TravelTime
+    fk_name = "origin"
+    extra = 0
+    verbose_name = _("travel time from this venue")
+    verbose_name_plural = _("travel times from this venue")
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "summit", "address", "latitude", "longitude"]
+    list_filter = ["summit"]
+    search_fields = ["name", "address"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["summit"]
+    inlines = [RoomInline, TravelTimeInline]
+
+
+@admin.register(TravelTime)
+class TravelTimeAdmin(admin.ModelAdmin):
+    list_display = ["origin", "destination", "minutes"]
+    list_filter = ["origin__summit"]
+    list_select_related = ["origin", "destination"]
+    list_editable = ["minutes"]
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "venue", "capacity", "position"]
+    list_filter = ["venue__summit", "venue"]
+    search_fields = ["name", "venue__name"]
+    list_select_related = ["venue"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ["name", "summit", "colour_swatch"]
+    list_filter = ["summit"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_select_related = ["summit"]
+
+    @admin.display(description=_("colour"))
+    def colour_swatch(self, track):
+        return format_html(
+            '<span style="display:inline-block;width:1em;height:1em;background:{}"></span> {}',
+            track.colour,
+            track.colour,
+        )
+
+
+class SessionForm(ConflictCheckedForm):
+    class Meta:
+        model = Session
+        fields = [
+            *("summit", "title", "slug", "kind", "abstract", "start", "end", "room", "track"),
+            *("status", "visibility", "capacity"),
+        ]
+
+    def check_item(self, item):
+        return scheduling.check_session(session=item, people=[])
+
+
+class SessionRoleInline(admin.TabularInline):
+    model = SessionRole
+    formset = PeopleConflictFormSet
+    extra = 1
+    autocomplete_fields = ["person"]
+    fields = ["person", "role", "position"]
+
+
+class HasConflictsFilter(admin.SimpleListFilter):
+    title = _("conflicts")
+    parameter_name = "conflicts"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has conflicts")), ("no", _("No conflicts"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {"yes", "no"}:
+            return queryset
+        in_conflict = set()
+        for summit in Summit.objects.filter(pk__in=queryset.values("summit_id")):
+            for conflict in scheduling.summit_conflicts(summit=summit):
+                for item in (conflict.item, conflict.other):
+                    if isinstance(item, Session):
+                        in_conflict.add(item.pk)
+        if self.value() == "yes":
+            return queryset.filter(pk__in=in_conflict)
+        return queryset.exclude(pk__in=in_conflict)
+
+
+@admin.register(Session)
+class SessionAdmin(SummitZoneMixin, admin.ModelAdmin):
+    form = SessionForm
+    list_display = [
+        "title",
+        "kind",
+        "starts",
+        "ends",
+        "room",
+        "track",
+        "status",
+        "visibility",
+        "capacity",
+        "sequence",
+    ]
+    list_filter = [
+        HasConflictsFilter,
+        "summit",
+        "status",
+        "visibility",
+        "kind",
+        "track",
+        "room__venue",
+    ]
+    list_select_related = ["summit", "room__venue", "track"]
+    search_fields = ["title", "abstract", "roles__person__name"]
+    date_hierarchy = "start"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["room", "track"]
+    readonly_fields = ["sequence", "updated_at", "current_conflicts"]
+    inlines = [SessionRoleInline]
+    actions = ["cancel_sessions", "reinstate_sessions"]
+    fieldsets = [
+        (None, {"fields": ["summit", "title", "slug", "kind", "abstract"]}),
+        (_("When and where"), {"fields": ["start", "end", "room", "track"]}),
+        (_("Audience"), {"fields": ["status", "visibility", "capacity"]}),
+        (
+            _("Conflicts"),
+            {"fields": ["current_conflicts", "accept_conflicts", "sequence", "updated_at"]},
+        ),
+    ]
+
+    @admin.display(description=_("start"), ordering="start")
+    def starts(self, session):
+        return local_time(session, session.start)
+
+    @admin.display(description=_("end"), ordering="end")
+    def ends(self, session):
+        return local_time(session, session.end)
+
+    @admin.display(description=_("conflicts as saved"))
+    def current_conflicts(self, session):
+        if not session.pk:
+            return _("Checked when you save.")
+        return conflict_list(scheduling.check_session(session=session))
+
+    @admin.action(description=_("Cancel the selected sessions"), permissions=["change"])
+    def cancel_sessions(self, request, queryset):
+        count = queryset.cancel()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d session cancelled; calendars will show it as cancelled.",
+                "%(count)d sessions cancelled; calendars will show them as cancelled.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    @admin.action(description=_("Reinstate the selected sessions"), permissions=["change"])
+    def reinstate_sessions(self, request, queryset):
+        reinstated = 0
+        cancelled = queryset.filter(status=Session.Status.CANCELLED).select_related(
+            "summit", "room__venue"
+        )
+        for session in cancelled:
+            session.status = Session.Status.SCHEDULED
+            with transaction.atomic():
+                try:
+                    warnings = scheduling.validate_session(session=session)
+                except ValidationError as error:
+                    refusal = " ".join(error.messages)
+                    self.message_user(
+                        request,
+                        _("“%(session)s” stays cancelled: %(why)s")
+                        % {"session": session, "why": refusal},
+                        messages.ERROR,
+                    )
+                    continue
+                session.save()
+            reinstated += 1
+            for warning in warnings:
+                self.message_user(request, warning.message, messages.WARNING)
+        self.message_user(
+            request,
+            ngettext("%(count)d session reinstated.", "%(count)d sessions reinstated.", reinstated)
+            % {"count": reinstated},
+        )
+
+
+@admin.register(SessionRole)
+class SessionRoleAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "session"]
+    list_filter = ["role", "session__summit"]
+    search_fields = ["person__name", "session__title"]
+    list_select_related = ["person", "session"]
+    autocomplete_fields = ["person", "session"]

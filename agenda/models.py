@@ -1,0 +1,415 @@
+import zoneinfo
+from datetime import datetime, time, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Person
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("%(value)s is not a time zone name such as Europe/Paris."), params={"value": value}
+        )
+
+
+class SummitQuerySet(models.QuerySet):
+    def current(self, today=None):
+        """The summit under way, else the next one, else the latest one."""
+        today = today or timezone.now().date()
+        return (
+            self.filter(end_date__gte=today).order_by("start_date").first()
+            or self.order_by("-end_date").first()
+        )
+
+
+class Summit(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Paris",
+        validators=[validate_time_zone],
+        help_text=_("IANA name; every time of the summit is shown in this zone."),
+    )
+
+    objects = SummitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("summit")
+        verbose_name_plural = _("summits")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="summit_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @cached_property
+    def tz(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def days(self):
+        return [
+            self.start_date + timedelta(days=n)
+            for n in range((self.end_date - self.start_date).days + 1)
+        ]
+
+    def day_bounds(self, day):
+        """The aware start and end of one local day of the summit."""
+        start = datetime.combine(day, time.min, tzinfo=self.tz)
+        end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.tz)
+        return start, end
+
+    @property
+    def bounds(self):
+        return self.day_bounds(self.start_date)[0], self.day_bounds(self.end_date)[1]
+
+
+class Venue(models.Model):
+    summit = models.ForeignKey(
+        Summit, verbose_name=_("summit"), on_delete=models.CASCADE, related_name="venues"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["summit", "name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "slug"], name="venue_slug_unique_in_summit"),
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90) | Q(latitude__isnull=True),
+                name="venue_latitude_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180) | Q(longitude__isnull=True),
+                name="venue_longitude_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class TravelTime(models.Model):
+    """How long it takes to get from one venue to another (by car, in summit traffic)."""
+
+    origin = models.ForeignKey(
+        Venue, verbose_name=_("from"), on_delete=models.CASCADE, related_name="travel_from"
+    )
+    destination = models.ForeignKey(
+        Venue, verbose_name=_("to"), on_delete=models.CASCADE, related_name="travel_to"
+    )
+    minutes = models.PositiveSmallIntegerField(_("minutes"))
+
+    class Meta:
+        ordering = ["origin", "destination"]
+        verbose_name = _("travel time")
+        verbose_name_plural = _("travel times")
+        constraints = [
+            models.UniqueConstraint(fields=["origin", "destination"], name="travel_time_unique"),
+            models.CheckConstraint(
+                condition=~Q(origin=F("destination")), name="travel_time_between_two_venues"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.origin} → {self.destination}: {self.minutes} min"
+
+    def clean(self):
+        if self.origin_id and self.destination_id:
+            if self.origin_id == self.destination_id:
+                raise ValidationError({"destination": _("Choose a venue other than the origin.")})
+            if self.origin.summit_id != self.destination.summit_id:
+                raise ValidationError(
+                    {"destination": _("Both venues must belong to the same summit.")}
+                )
+
+
+class Room(models.Model):
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("venue"), on_delete=models.CASCADE, related_name="rooms"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Seats; empty when unlimited.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order of the room in its venue's timetable.")
+    )
+
+    class Meta:
+        ordering = ["venue", "position", "name"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "slug"], name="room_slug_unique_in_venue"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.venue.name})"
+
+
+class Track(models.Model):
+    summit = models.ForeignKey(
+        Summit, verbose_name=_("summit"), on_delete=models.CASCADE, related_name="tracks"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#1f4e79",
+        help_text=_("Hex colour such as #1f4e79; always shown beside the track's name."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["summit", "name"]
+        verbose_name = _("track")
+        verbose_name_plural = _("tracks")
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "slug"], name="track_slug_unique_in_summit"),
+            models.CheckConstraint(
+                condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="track_colour_is_hex"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class SequencedModel(models.Model):
+    """A calendar item: any change of time, place or status bumps its `sequence`.
+
+    Calendar clients only take an update whose SEQUENCE went up (RFC 5545 3.8.7.4).
+    """
+
+    SEQUENCE_FIELDS = ("start", "end", "room_id", "status")
+
+    sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.sequence_fields_changed():
+            self.sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence", "updated_at"}
+        super().save(*args, **kwargs)
+        self._stored = {name: getattr(self, name) for name in self.SEQUENCE_FIELDS}
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored = {
+            name: getattr(instance, name)
+            for name in cls.SEQUENCE_FIELDS
+            if name in instance.__dict__
+        }
+        return instance
+
+    def sequence_fields_changed(self):
+        stored = getattr(self, "_stored", None)
+        if self.pk is None or stored is None:
+            return False
+        return any(getattr(self, name) != value for name, value in stored.items())
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one rule for who sees a session: public ones, one's own, all for staff."""
+        if user.is_staff:
+            return self
+        if not user.is_authenticated:
+            return self.filter(visibility=Session.Visibility.PUBLIC)
+        takes_part = SessionRole.objects.filter(session=OuterRef("pk"), person__user=user)
+        return self.filter(Q(visibility=Session.Visibility.PUBLIC) | Exists(takes_part))
+
+    def scheduled(self):
+        return self.filter(status=Session.Status.SCHEDULED)
+
+    def overlapping(self, start, end):
+        return self.filter(start__lt=end, end__gt=start)
+
+    def on_day(self, summit, day):
+        start, end = summit.day_bounds(day)
+        return self.overlapping(start, end)
+
+    def with_people(self):
+        return self.select_related("room__venue", "track").prefetch_related(
+            models.Prefetch(
+                "roles", queryset=SessionRole.objects.select_related("person__organisation")
+            )
+        )
+
+    def cancel(self):
+        """Cancel in bulk, keeping the rows; calendars learn of it through the sequence."""
+        return self.exclude(status=Session.Status.CANCELLED).update(
+            status=Session.Status.CANCELLED,
+            sequence=F("sequence") + 1,
+            updated_at=timezone.now(),
+        )
+
+
+class Session(SequencedModel):
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("Plenary")
+        KEYNOTE = "keynote", _("Keynote")
+        PANEL = "panel", _("Panel")
+        WORKSHOP = "workshop", _("Workshop")
+        BRIEFING = "briefing", _("Briefing")
+        VISIT = "visit", _("Visit")
+        PRESS = "press", _("Press")
+        CEREMONY = "ceremony", _("Ceremony")
+        RECEPTION = "reception", _("Reception")
+        BREAK = "break", _("Break")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        INVITATION = "invitation", _("Invitation only")
+
+    summit = models.ForeignKey(
+        Summit, verbose_name=_("summit"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PANEL)
+    abstract = models.TextField(_("abstract"), blank=True)
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    room = models.ForeignKey(
+        Room,
+        verbose_name=_("room"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    track = models.ForeignKey(
+        Track,
+        verbose_name=_("track"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    capacity = models.PositiveIntegerField(
+        _("seats"),
+        null=True,
+        blank=True,
+        help_text=_("Seats open to registration; empty when the session takes no registrations."),
+    )
+    people = models.ManyToManyField(
+        Person, through="SessionRole", related_name="sessions", verbose_name=_("people")
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "end", "title"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["summit", "slug"], name="session_slug_unique_in_summit"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
+                name="session_capacity_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["summit", "start"]), models.Index(fields=["updated_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def venue(self):
+        return self.room.venue if self.room_id else None
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def blocks_time(self):
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def blocks_room(self):
+        return self.blocks_time and self.room_id is not None
+
+
+class SessionRole(models.Model):
+    class Role(models.TextChoices):
+        SPEAKER = "speaker", _("Speaker")
+        PANELLIST = "panellist", _("Panellist")
+        MODERATOR = "moderator", _("Moderator")
+        CHAIR = "chair", _("Chair")
+        HOST = "host", _("Host")
+        PARTICIPANT = "participant", _("Participant")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="roles"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="session_roles"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["session", "position", "id"]
+        verbose_name = _("session role")
+        verbose_name_plural = _("session roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person", "role"], name="session_role_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()}) — {self.session}"

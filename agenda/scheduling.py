@@ -1,0 +1,446 @@
+"""The rules of time and place: a room hosts one thing at a time, a person is in one place
+at a time and needs the travel time between venues, a session stays within its summit.
+
+The interval arithmetic is pure (sort and sweep over objects with `.start`, `.end` and
+`.venue_id`); the database look-ups beside it are thin and run a fixed number of queries.
+Admin forms, pages and the API all call `check_session` and `validate_session`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+
+from agenda.models import Room, Session, SessionRole, TravelTime
+
+
+@dataclass(frozen=True)
+class Booking:
+    """Something that occupies a person or a room: a session, a meeting, a registration."""
+
+    start: Any
+    end: Any
+    venue_id: int | None
+    item: Any = field(compare=False)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One broken rule. Blocking conflicts refuse the save; the others are warnings."""
+
+    kind: str  # timing, summit_days, room, capacity, overlap, travel
+    field: str | None
+    message: str
+    blocking: bool
+    item: Any = None
+    other: Any = None
+    person: Any = None
+
+    def __str__(self):
+        return self.message
+
+
+class TravelTimes:
+    """Minutes between venues, in either direction when only one way is recorded."""
+
+    def __init__(self, minutes=None, default=None):
+        self._minutes = dict(minutes or {})
+        self.default = settings.SUMMIT_UNKNOWN_TRAVEL_MINUTES if default is None else default
+
+    @classmethod
+    def for_summit(cls, summit_id):
+        rows = TravelTime.objects.filter(origin__summit_id=summit_id).values_list(
+            "origin_id", "destination_id", "minutes"
+        )
+        return cls({(origin, destination): minutes for origin, destination, minutes in rows})
+
+    def between(self, origin_id, destination_id):
+        if origin_id is None or destination_id is None or origin_id == destination_id:
+            return 0
+        minutes = self._minutes.get((origin_id, destination_id))
+        if minutes is None:
+            minutes = self._minutes.get((destination_id, origin_id), self.default)
+        return minutes
+
+    @property
+    def longest(self):
+        return max([self.default, *self._minutes.values()])
+
+
+# --- pure interval arithmetic ------------------------------------------------------------
+
+
+def overlaps(a, b):
+    """Half-open intervals: back to back (a.end == b.start) is not an overlap."""
+    return a.start < b.end and b.start < a.end
+
+
+def find_overlaps(*, items):
+    """Every pair of items that overlap in time, by sort and sweep."""
+    ordered = sorted(items, key=lambda item: (item.start, item.end))
+    pairs = []
+    active = []
+    for item in ordered:
+        active = [other for other in active if other.end > item.start]
+        pairs.extend((other, item) for other in active)
+        active.append(item)
+    return pairs
+
+
+def find_tight_changes(*, items, travel):
+    """Pairs (earlier, later) that do not overlap but leave less than the travel time
+    between their venues; returns (earlier, later, gap, needed) with timedeltas."""
+    ordered = sorted(items, key=lambda item: (item.start, item.end))
+    horizon = timedelta(minutes=travel.longest)
+    found = []
+    for index, earlier in enumerate(ordered):
+        for later in ordered[index + 1 :]:
+            if later.start >= earlier.end + horizon:
+                break
+            if later.start < earlier.end:
+                continue  # an overlap, reported by find_overlaps
+            needed = timedelta(minutes=travel.between(earlier.venue_id, later.venue_id))
+            gap = later.start - earlier.end
+            if gap < needed:
+                found.append((earlier, later, gap, needed))
+    return found
+
+
+def find_person_conflicts(*, items, travel, person=None, only=None):
+    """Warnings for one person's bookings: two places at once, or too little time to travel.
+
+    With `only`, keep the conflicts that involve that booking's item.
+    """
+    conflicts = []
+    for a, b in find_overlaps(items=items):
+        if only is not None and only not in (a.item, b.item):
+            continue
+        this, other = (a, b) if only is None or a.item is only else (b, a)
+        conflicts.append(
+            Conflict(
+                kind="overlap",
+                field=None,
+                blocking=False,
+                item=this.item,
+                other=other.item,
+                person=person,
+                message=_("%(person)s is already in %(other)s at %(when)s.")
+                % {"person": person, "other": label(other.item), "when": when(other.item)},
+            )
+        )
+    for earlier, later, gap, needed in find_tight_changes(items=items, travel=travel):
+        if only is not None and only not in (earlier.item, later.item):
+            continue
+        this, other = (later, earlier) if only is None or later.item is only else (earlier, later)
+        conflicts.append(
+            Conflict(
+                kind="travel",
+                field=None,
+                blocking=False,
+                item=this.item,
+                other=other.item,
+                person=person,
+                message=_(
+                    "%(person)s has %(gap)d min between %(earlier)s and %(later)s, "
+                    "but travel from %(origin)s to %(destination)s takes %(needed)d min."
+                )
+                % {
+                    "person": person,
+                    "gap": gap.total_seconds() // 60,
+                    "earlier": label(earlier.item),
+                    "later": label(later.item),
+                    "origin": venue_name(earlier.item),
+                    "destination": venue_name(later.item),
+                    "needed": needed.total_seconds() // 60,
+                },
+            )
+        )
+    return conflicts
+
+
+# --- words -------------------------------------------------------------------------------
+
+
+def label(item):
+    kind = _("meeting") if item.__class__.__name__ == "Meeting" else _("session")
+    return f"{kind} “{item}”"
+
+
+def venue_name(item):
+    venue = place_of(item)
+    return venue.name if venue else _("an unknown venue")
+
+
+def place_of(item):
+    if getattr(item, "room_id", None):
+        return item.room.venue
+    return getattr(item, "venue", None) if item.__class__.__name__ == "Meeting" else None
+
+
+def when(item):
+    zone = item.summit.tz
+    start = timezone.localtime(item.start, zone)
+    end = timezone.localtime(item.end, zone)
+    return f"{dateformat.format(start, 'D j M H:i')}–{dateformat.format(end, 'H:i')}"
+
+
+def booking_of(item):
+    venue = place_of(item)
+    return Booking(item.start, item.end, venue.pk if venue else None, item)
+
+
+# --- thin look-ups -----------------------------------------------------------------------
+
+
+def lock_room(room_id):
+    """Serialise bookings of one room until the transaction ends (PostgreSQL row lock)."""
+    if room_id and connection.in_atomic_block:
+        list(Room.objects.select_for_update().filter(pk=room_id).values_list("pk"))
+
+
+def room_bookings(*, room_id, start, end, exclude=None):
+    """Sessions and meetings holding the room at some point between start and end."""
+    from meetings.models import Meeting
+
+    sessions = Session.objects.scheduled().filter(room_id=room_id).overlapping(start, end)
+    meetings = Meeting.objects.holding_time().filter(room_id=room_id).overlapping(start, end)
+    if isinstance(exclude, Session) and exclude.pk:
+        sessions = sessions.exclude(pk=exclude.pk)
+    if isinstance(exclude, Meeting) and exclude.pk:
+        meetings = meetings.exclude(pk=exclude.pk)
+    return [
+        *sessions.select_related("summit", "room__venue"),
+        *meetings.select_related("summit", "room__venue"),
+    ]
+
+
+def person_bookings(*, person_ids, start, end, exclude=None):
+    """Each person's commitments between start and end: {person_id: [Booking, ...]}."""
+    from meetings.models import Meeting, MeetingParticipant
+
+    found = defaultdict(list)
+    roles = (
+        SessionRole.objects.filter(
+            person_id__in=person_ids,
+            session__status=Session.Status.SCHEDULED,
+            session__start__lt=end,
+            session__end__gt=start,
+        )
+        .select_related("session__summit", "session__room__venue")
+        .order_by("session__start")
+    )
+    seen = set()
+    for role in roles:
+        session = role.session
+        if (role.person_id, session.pk) in seen or (
+            isinstance(exclude, Session) and session.pk == exclude.pk
+        ):
+            continue
+        seen.add((role.person_id, session.pk))
+        found[role.person_id].append(booking_of(session))
+    participations = (
+        MeetingParticipant.objects.filter(
+            person_id__in=person_ids,
+            meeting__status__in=Meeting.HOLDING_STATUSES,
+            meeting__start__lt=end,
+            meeting__end__gt=start,
+        )
+        .exclude(response=MeetingParticipant.Response.DECLINED)
+        .select_related("meeting__summit", "meeting__room__venue", "meeting__venue")
+    )
+    for participation in participations:
+        meeting = participation.meeting
+        if isinstance(exclude, Meeting) and meeting.pk == exclude.pk:
+            continue
+        found[participation.person_id].append(booking_of(meeting))
+    return found
+
+
+# --- the rules ---------------------------------------------------------------------------
+
+
+def check_times(*, start, end):
+    if start and end and end <= start:
+        return [
+            Conflict(
+                kind="timing",
+                field="end",
+                blocking=True,
+                message=_("The end must come after the start."),
+            )
+        ]
+    return []
+
+
+def check_within_summit(*, summit, start, end):
+    if not (summit and start and end):
+        return []
+    first, last = summit.bounds
+    if start >= first and end <= last:
+        return []
+    days = f"{dateformat.format(summit.start_date, 'j F Y')}–{dateformat.format(summit.end_date, 'j F Y')}"
+    field_name = "start" if start < first or start >= last else "end"
+    return [
+        Conflict(
+            kind="summit_days",
+            field=field_name,
+            blocking=True,
+            message=_("%(summit)s runs %(days)s (%(zone)s); this falls outside it.")
+            % {"summit": summit, "days": days, "zone": summit.time_zone},
+        )
+    ]
+
+
+def check_room(*, item, room, start, end):
+    """A room hosts one thing at a time, sessions and meetings together."""
+    if room is None or not (start and end) or not item.blocks_room:
+        return []
+    conflicts = []
+    if room.venue.summit_id != item.summit_id:
+        return [
+            Conflict(
+                kind="room",
+                field="room",
+                blocking=True,
+                message=_("%(room)s belongs to another summit.") % {"room": room},
+            )
+        ]
+    lock_room(room.pk)
+    for other in room_bookings(room_id=room.pk, start=start, end=end, exclude=item):
+        conflicts.append(
+            Conflict(
+                kind="room",
+                field="room",
+                blocking=True,
+                item=item,
+                other=other,
+                message=_("%(room)s is already taken by %(other)s at %(when)s.")
+                % {"room": room, "other": label(other), "when": when(other)},
+            )
+        )
+    return conflicts
+
+
+def check_people(*, item, people, travel=None):
+    """Warnings for the people of an item: elsewhere at the same time, or no time to travel."""
+    if not people or not item.blocks_time:
+        return []
+    travel = travel or TravelTimes.for_summit(item.summit_id)
+    margin = timedelta(minutes=travel.longest)
+    bookings = person_bookings(
+        person_ids=[person.pk for person in people],
+        start=item.start - margin,
+        end=item.end + margin,
+        exclude=item,
+    )
+    candidate = booking_of(item)
+    conflicts = []
+    for person in people:
+        items = [*bookings.get(person.pk, []), candidate]
+        conflicts.extend(
+            find_person_conflicts(items=items, travel=travel, person=person, only=item)
+        )
+    return conflicts
+
+
+def check_session(*, session, people=None):
+    """Every conflict saving this session would create. `people` defaults to its roles."""
+    conflicts = check_times(start=session.start, end=session.end)
+    if conflicts:
+        return conflicts
+    if session.summit_id:
+        conflicts += check_within_summit(
+            summit=session.summit, start=session.start, end=session.end
+        )
+    room = session.room if session.room_id else None
+    if room and room.capacity is not None and session.capacity and session.capacity > room.capacity:
+        conflicts.append(
+            Conflict(
+                kind="capacity",
+                field="capacity",
+                blocking=True,
+                message=_("%(room)s seats %(seats)d; the session cannot offer %(asked)d.")
+                % {"room": room, "seats": room.capacity, "asked": session.capacity},
+            )
+        )
+    conflicts += check_room(item=session, room=room, start=session.start, end=session.end)
+    if people is None:
+        people = list(session.people.all()) if session.pk else []
+    conflicts += check_people(item=session, people=people)
+    return conflicts
+
+
+def raise_blocking(conflicts):
+    """Turn blocking conflicts into a ValidationError keyed by field; return the warnings."""
+    errors = defaultdict(list)
+    for conflict in conflicts:
+        if conflict.blocking:
+            errors[conflict.field or "__all__"].append(conflict.message)
+    if errors:
+        raise ValidationError(dict(errors))
+    return [conflict for conflict in conflicts if not conflict.blocking]
+
+
+def validate_session(*, session, people=None):
+    """Refuse what may not be saved; return the warnings staff may knowingly accept."""
+    return raise_blocking(check_session(session=session, people=people))
+
+
+def summit_conflicts(*, summit):
+    """Every conflict in a summit's programme: shared rooms, and each person's day."""
+    from meetings.models import Meeting, MeetingParticipant
+
+    sessions = list(
+        Session.objects.scheduled().filter(summit=summit).select_related("summit", "room__venue")
+    )
+    meetings = list(
+        Meeting.objects.holding_time()
+        .filter(summit=summit)
+        .select_related("summit", "room__venue", "venue")
+    )
+    by_room = defaultdict(list)
+    for item in [*sessions, *meetings]:
+        if item.room_id:
+            by_room[item.room_id].append(booking_of(item))
+    conflicts = []
+    for bookings in by_room.values():
+        for a, b in find_overlaps(items=bookings):
+            conflicts.append(
+                Conflict(
+                    kind="room",
+                    field="room",
+                    blocking=True,
+                    item=a.item,
+                    other=b.item,
+                    message=_("%(a)s and %(b)s share %(room)s at the same time.")
+                    % {"a": label(a.item), "b": label(b.item), "room": a.item.room},
+                )
+            )
+    by_session = {session.pk: session for session in sessions}
+    by_meeting = {meeting.pk: meeting for meeting in meetings}
+    by_person = defaultdict(set)
+    people = {}
+    for role in SessionRole.objects.filter(session__in=by_session).select_related("person"):
+        by_person[role.person_id].add(by_session[role.session_id])
+        people[role.person_id] = role.person
+    for participation in (
+        MeetingParticipant.objects.filter(meeting__in=by_meeting)
+        .exclude(response=MeetingParticipant.Response.DECLINED)
+        .select_related("person")
+    ):
+        by_person[participation.person_id].add(by_meeting[participation.meeting_id])
+        people[participation.person_id] = participation.person
+    travel = TravelTimes.for_summit(summit.pk)
+    for person_id, items in by_person.items():
+        conflicts += find_person_conflicts(
+            items=[booking_of(item) for item in items], travel=travel, person=people[person_id]
+        )
+    return conflicts

@@ -1,0 +1,181 @@
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from agenda.models import Room, SequencedModel, Summit, Venue
+from people.models import Person
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The one rule for who sees a meeting: participants and staff; public ones, everyone.
+
+        A confidential meeting does not exist for anyone else, not even as a count.
+        """
+        if user.is_staff:
+            return self
+        public = Q(confidentiality=Meeting.Confidentiality.PUBLIC)
+        if not user.is_authenticated:
+            return self.filter(public)
+        takes_part = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), person__user=user)
+        return self.filter(public | Exists(takes_part))
+
+    def holding_time(self):
+        """Meetings that occupy their time and room: a time was offered or agreed."""
+        return self.filter(status__in=Meeting.HOLDING_STATUSES, start__isnull=False)
+
+    def overlapping(self, start, end):
+        return self.filter(start__lt=end, end__gt=start)
+
+
+class Meeting(SequencedModel):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Confidentiality(models.TextChoices):
+        CONFIDENTIAL = "confidential", _("Confidential: participants and staff only")
+        PUBLIC = "public", _("Public: announced like a session")
+
+    HOLDING_STATUSES = (Status.PROPOSED, Status.CONFIRMED)
+
+    summit = models.ForeignKey(
+        Summit, verbose_name=_("summit"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    purpose = models.TextField(_("purpose"), blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=30)
+    window_start = models.DateTimeField(_("earliest start"))
+    window_end = models.DateTimeField(_("latest end"))
+    start = models.DateTimeField(_("start"), null=True, blank=True)
+    end = models.DateTimeField(_("end"), null=True, blank=True)
+    venue = models.ForeignKey(
+        Venue,
+        verbose_name=_("venue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    room = models.ForeignKey(
+        Room,
+        verbose_name=_("room"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.CONFIDENTIAL,
+    )
+    requested_by = models.ForeignKey(
+        Person,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requested_meetings",
+    )
+    people = models.ManyToManyField(
+        Person, through="MeetingParticipant", related_name="meetings", verbose_name=_("people")
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["window_start", "start", "title"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(window_end__gt=F("window_start")),
+                name="meeting_window_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(start__isnull=True, end__isnull=True)
+                    | Q(start__isnull=False, end__isnull=False, end__gt=F("start"))
+                ),
+                name="meeting_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["proposed", "confirmed"]) | Q(start__isnull=False),
+                name="meeting_with_time_when_proposed",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0), name="meeting_duration_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["summit", "start"]), models.Index(fields=["updated_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def place(self):
+        """The venue where the meeting happens: its room's venue, else the chosen venue."""
+        return self.room.venue if self.room_id else self.venue
+
+    @property
+    def is_confidential(self):
+        return self.confidentiality == self.Confidentiality.CONFIDENTIAL
+
+    @property
+    def blocks_time(self):
+        return self.status in self.HOLDING_STATUSES and self.start is not None
+
+    @property
+    def blocks_room(self):
+        return self.blocks_time and self.room_id is not None
+
+
+class MeetingParticipant(models.Model):
+    class Response(models.TextChoices):
+        PENDING = "pending", _("No reply yet")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="participants"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="meeting_participations",
+    )
+    side = models.CharField(
+        _("side"),
+        max_length=100,
+        blank=True,
+        help_text=_("Whom the person represents, e.g. European Commission or France."),
+    )
+    is_principal = models.BooleanField(
+        _("principal"), default=True, help_text=_("Unticked for advisers and note-takers.")
+    )
+    response = models.CharField(
+        _("response"), max_length=20, choices=Response.choices, default=Response.PENDING
+    )
+    responded_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "-is_principal", "id"]
+        verbose_name = _("meeting participant")
+        verbose_name_plural = _("meeting participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"], name="meeting_participant_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.meeting}"
