@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +20,12 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from agenda.models import Room, Session, SessionRole, TravelTime
+
+
+def utc(moment):
+    """Compare instants in UTC: Python compares two datetimes sharing a tzinfo by wall clock,
+    which is wrong on the night the clocks change."""
+    return moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -80,16 +86,19 @@ class TravelTimes:
 
 def overlaps(a, b):
     """Half-open intervals: back to back (a.end == b.start) is not an overlap."""
-    return a.start < b.end and b.start < a.end
+    return utc(a.start) < utc(b.end) and utc(b.start) < utc(a.end)
+
+
+def in_time_order(items):
+    return sorted(items, key=lambda item: (utc(item.start), utc(item.end)))
 
 
 def find_overlaps(*, items):
     """Every pair of items that overlap in time, by sort and sweep."""
-    ordered = sorted(items, key=lambda item: (item.start, item.end))
     pairs = []
     active = []
-    for item in ordered:
-        active = [other for other in active if other.end > item.start]
+    for item in in_time_order(items):
+        active = [other for other in active if utc(other.end) > utc(item.start)]
         pairs.extend((other, item) for other in active)
         active.append(item)
     return pairs
@@ -98,17 +107,17 @@ def find_overlaps(*, items):
 def find_tight_changes(*, items, travel):
     """Pairs (earlier, later) that do not overlap but leave less than the travel time
     between their venues; returns (earlier, later, gap, needed) with timedeltas."""
-    ordered = sorted(items, key=lambda item: (item.start, item.end))
+    ordered = in_time_order(items)
     horizon = timedelta(minutes=travel.longest)
     found = []
     for index, earlier in enumerate(ordered):
         for later in ordered[index + 1 :]:
-            if later.start >= earlier.end + horizon:
+            gap = utc(later.start) - utc(earlier.end)
+            if gap >= horizon:
                 break
-            if later.start < earlier.end:
+            if gap < timedelta(0):
                 continue  # an overlap, reported by find_overlaps
             needed = timedelta(minutes=travel.between(earlier.venue_id, later.venue_id))
-            gap = later.start - earlier.end
             if gap < needed:
                 found.append((earlier, later, gap, needed))
     return found
@@ -268,7 +277,7 @@ def person_bookings(*, person_ids, start, end, exclude=None):
 
 
 def check_times(*, start, end):
-    if start and end and end <= start:
+    if start and end and utc(end) <= utc(start):
         return [
             Conflict(
                 kind="timing",
@@ -283,7 +292,8 @@ def check_times(*, start, end):
 def check_within_summit(*, summit, start, end):
     if not (summit and start and end):
         return []
-    first, last = summit.bounds
+    first, last = (utc(moment) for moment in summit.bounds)
+    start, end = utc(start), utc(end)
     if start >= first and end <= last:
         return []
     days = f"{dateformat.format(summit.start_date, 'j F Y')}–{dateformat.format(summit.end_date, 'j F Y')}"

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from people.models import Delegation, Organisation, Person
 
@@ -9,6 +10,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "country"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Person)

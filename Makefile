@@ -1,0 +1,50 @@
+# Summit: `make run` serves the demo summit, `make test` runs the whole suite.
+# Both create the virtualenv and install what they need on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint install migrate demo bench test-postgres clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+run: demo
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=0 HTTPS=1 SECURE_HSTS_SECONDS=31536000 ALLOWED_HOSTS=summit.example.org \
+		SECRET_KEY=lint-only-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The suite against a throwaway PostgreSQL server (needs the server binaries).
+test-postgres: install
+	scripts/with-postgres $(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m pytest benchmarks -p no:cacheprovider -o testpaths=benchmarks -q
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info
