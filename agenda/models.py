@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -265,12 +266,25 @@ class SessionQuerySet(models.QuerySet):
         start, end = summit.day_bounds(day)
         return self.overlapping(start, end)
 
-    def with_people(self):
-        return self.select_related("room__venue", "track").prefetch_related(
-            models.Prefetch(
-                "roles", queryset=SessionRole.objects.select_related("person__organisation")
-            )
+    def with_people(self, user):
+        """Rooms, venues, tracks and the people the user may see, in a fixed number of queries."""
+        roles = SessionRole.objects.filter(person__in=Person.objects.visible_to(user))
+        return self.select_related("summit", "room__venue", "track").prefetch_related(
+            models.Prefetch("roles", queryset=roles.select_related("person__organisation"))
         )
+
+    def with_person(self, person):
+        return self.filter(
+            Exists(SessionRole.objects.filter(session=OuterRef("pk"), person=person))
+        )
+
+    def search(self, text, user):
+        """Title, abstract, or the name of someone on the session whom the user may see."""
+        named = SessionRole.objects.filter(
+            session=OuterRef("pk"),
+            person__in=Person.objects.visible_to(user).filter(name__icontains=text),
+        )
+        return self.filter(Q(title__icontains=text) | Q(abstract__icontains=text) | Exists(named))
 
     def cancel(self):
         """Cancel in bulk, keeping the rows; calendars learn of it through the sequence."""
@@ -366,9 +380,23 @@ class Session(SequencedModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("agenda:session", kwargs={"summit": self.summit.slug, "slug": self.slug})
+
     @property
     def venue(self):
         return self.room.venue if self.room_id else None
+
+    @property
+    def seats(self):
+        """Seats on offer: the session's own limit, capped by its room."""
+        limits = [self.capacity, self.room.capacity if self.room_id else None]
+        limits = [limit for limit in limits if limit is not None]
+        return min(limits) if self.capacity is not None else None
+
+    @property
+    def seats_left(self):
+        return self.seats
 
     @property
     def is_cancelled(self):

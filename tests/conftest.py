@@ -3,6 +3,21 @@ import os
 import pytest
 from django.db import connection
 
+from tests.factories import (
+    MeetingFactory,
+    MeetingParticipantFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RoomFactory,
+    SessionFactory,
+    SessionRoleFactory,
+    SummitFactory,
+    TrackFactory,
+    UserFactory,
+    VenueFactory,
+    paris,
+)
+
 # Parts a plain machine may lack. `make test` skips their tests with a loud reason; CI lists
 # them in SUMMIT_REQUIRE (comma separated) so that such a skip fails the run instead.
 REQUIRED_PARTS = {part.strip() for part in os.environ.get("SUMMIT_REQUIRE", "").split(",")}
@@ -27,17 +42,6 @@ def postgres(db):
     )
 
 
-@pytest.fixture(autouse=True)
-def plain_static_storage(settings):
-    # The manifest storage of production needs collectstatic; tests render templates as is.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.WHITENOISE_AUTOREFRESH = True
-    settings.WHITENOISE_USE_FINDERS = True
-
-
 @pytest.fixture
 def staff_user(django_user_model):
     return django_user_model.objects.create_user(
@@ -49,3 +53,95 @@ def staff_user(django_user_model):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def site(db):
+    """A small programme with every case of visibility: public, invitation-only, cancelled,
+    a person hidden from the public and a confidential meeting marked SECRET."""
+    summit = SummitFactory(name="AI Action Summit", slug="ai", tagline="Paris, 10-11 February")
+    grand_palais = VenueFactory(summit=summit, name="Grand Palais", slug="grand-palais")
+    station_f = VenueFactory(summit=summit, name="Station F", slug="station-f")
+    nef = RoomFactory(venue=grand_palais, name="Nef", slug="nef", capacity=500)
+    salon = RoomFactory(venue=grand_palais, name="Salon", slug="salon", capacity=40)
+    shed = RoomFactory(venue=station_f, name="Shed", slug="shed")
+    governance = TrackFactory(summit=summit, name="Governance", slug="governance")
+    science = TrackFactory(summit=summit, name="Science", slug="science", colour="#7a1f5c")
+    commission = OrganisationFactory(name="European Commission", slug="ec", country="BE")
+    evp = PersonFactory(
+        name="Henna Virkkunen", slug="virkkunen", organisation=commission, country="FI"
+    )
+    adviser = PersonFactory(name="Quiet Adviser", slug="adviser", is_public=False)
+    minister = PersonFactory(
+        name="Minister Rossi", slug="rossi", country="IT", user=UserFactory(username="rossi")
+    )
+    sessions = {
+        "panel": SessionFactory(
+            summit=summit,
+            room=nef,
+            track=governance,
+            slug="panel",
+            kind="panel",
+            title="Panel on trustworthy AI governance",
+            start=paris(10, 10),
+            end=paris(10, 11),
+        ),
+        "health": SessionFactory(
+            summit=summit,
+            room=salon,
+            track=science,
+            slug="health",
+            kind="workshop",
+            capacity=30,
+            title="AI in health and science",
+            abstract="Early cancer detection.",
+            start=paris(10, 14, 30),
+            end=paris(10, 16),
+        ),
+        "visit": SessionFactory(
+            summit=summit,
+            room=shed,
+            slug="visit",
+            kind="visit",
+            title="Visit to Station F",
+            start=paris(11, 10),
+            end=paris(11, 11),
+        ),
+        "closed": SessionFactory(
+            summit=summit,
+            room=salon,
+            slug="closed",
+            kind="briefing",
+            visibility="invitation",
+            title="Closed ministerial roundtable",
+            start=paris(11, 12),
+            end=paris(11, 13),
+        ),
+        "energy": SessionFactory(
+            summit=summit,
+            room=nef,
+            track=science,
+            slug="energy",
+            kind="panel",
+            title="AI and energy",
+            status="cancelled",
+            start=paris(11, 9),
+            end=paris(11, 10),
+        ),
+    }
+    SessionRoleFactory(session=sessions["panel"], person=evp, role="speaker")
+    SessionRoleFactory(session=sessions["panel"], person=adviser, role="participant")
+    SessionRoleFactory(session=sessions["visit"], person=evp, role="host")
+    SessionRoleFactory(session=sessions["closed"], person=minister, role="participant")
+    SessionRoleFactory(session=sessions["closed"], person=evp, role="chair")
+    meeting = MeetingFactory(
+        summit=summit,
+        title="SECRET-BILATERAL",
+        purpose="SECRET-PURPOSE",
+        status="confirmed",
+        start=paris(11, 15),
+        end=paris(11, 15, 30),
+        room=salon,
+    )
+    MeetingParticipantFactory(meeting=meeting, person=evp)
+    return {"summit": summit, "sessions": sessions, "evp": evp, "minister": minister}

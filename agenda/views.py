@@ -1,0 +1,133 @@
+from collections import defaultdict
+from datetime import timedelta
+from itertools import groupby
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from agenda import calendar_links, timetable
+from agenda.filters import SessionFilter
+from agenda.models import Session, SessionRole, Summit
+from people.models import Person
+
+
+def current_summit(request):
+    summit = Summit.objects.current()
+    if summit is None:
+        raise Http404("No summit yet.")
+    return redirect("agenda:home", summit=summit.slug)
+
+
+def summit_home(request, summit):
+    summit = get_object_or_404(Summit, slug=summit)
+    visible = Session.objects.visible_to(request.user).filter(summit=summit)
+    now = timezone.now()
+    first, last = summit.bounds
+    on_now = on_next = None
+    if first <= now < last:
+        scheduled = visible.scheduled().with_people(request.user)
+        on_now = list(scheduled.filter(start__lte=now, end__gt=now))
+        on_next = list(scheduled.filter(start__gt=now)[:5])
+    key_people = (
+        Person.objects.visible_to(request.user)
+        .filter(Exists(SessionRole.objects.filter(person=OuterRef("pk"), session__in=visible)))
+        .annotate(appearances=Count("session_roles", filter=Q(session_roles__session__in=visible)))
+        .select_related("organisation")
+        .order_by("-appearances", "name")[:8]
+    )
+    return render(
+        request,
+        "agenda/summit_home.html",
+        {
+            "summit": summit,
+            "venues": summit.venues.prefetch_related("rooms"),
+            "tracks": summit.tracks.all(),
+            "key_people": key_people,
+            "session_count": visible.count(),
+            "on_now": on_now,
+            "on_next": on_next,
+            "feed": calendar_links.for_path(request, f"/{summit.slug}/programme.ics", summit.name),
+        },
+    )
+
+
+def programme(request, summit):
+    summit = get_object_or_404(Summit, slug=summit)
+    sessions = Session.objects.visible_to(request.user).filter(summit=summit)
+    filters = SessionFilter(request.GET, sessions, request=request, summit=summit)
+    found = list(filters.qs.with_people(request.user))
+    return render(
+        request,
+        "agenda/programme.html",
+        {
+            "summit": summit,
+            "nav": "programme",
+            "filters": filters,
+            "days": group_by_day_and_time(found, summit),
+            "found": len(found),
+            "feed": calendar_links.for_path(request, f"/{summit.slug}/programme.ics", summit.name),
+        },
+    )
+
+
+def group_by_day_and_time(sessions, summit):
+    """[(day, [(start, [session, ...]), ...]), ...] in the summit's local time."""
+    local = [(timezone.localtime(s.start, summit.tz), s) for s in sessions]
+    days = []
+    for day, items in groupby(local, key=lambda pair: pair[0].date()):
+        slots = [
+            (start, [session for _, session in group])
+            for start, group in groupby(items, key=lambda pair: pair[0])
+        ]
+        days.append((day, slots))
+    return days
+
+
+def grid(request, summit):
+    summit = get_object_or_404(Summit, slug=summit)
+    day = timetable.chosen_day(summit, request.GET.get("day"), today=timezone.localdate())
+    sessions = list(
+        Session.objects.visible_to(request.user)
+        .filter(summit=summit)
+        .on_day(summit, day)
+        .with_people(request.user)
+    )
+    rooms = list(timetable.rooms_of(summit))
+    return render(
+        request,
+        "agenda/grid.html",
+        {
+            "summit": summit,
+            "nav": "grid",
+            "day": day,
+            "grid": timetable.build(day=day, zone=summit.tz, rooms=rooms, sessions=sessions),
+            "days": group_by_day_and_time(sessions, summit),
+            "tracks": summit.tracks.all(),
+        },
+    )
+
+
+def session_detail(request, summit, slug):
+    session = get_object_or_404(
+        Session.objects.visible_to(request.user).with_people(request.user),
+        summit__slug=summit,
+        slug=slug,
+    )
+    summit = session.summit
+    path = f"/{summit.slug}/sessions/{session.slug}.ics"
+    roles = defaultdict(list)
+    for role in session.roles.all():
+        roles[role.get_role_display()].append(role.person)
+    return render(
+        request,
+        "agenda/session_detail.html",
+        {
+            "summit": summit,
+            "session": session,
+            "roles": dict(roles),
+            "duration": (session.end - session.start) // timedelta(minutes=1),
+            "feed": calendar_links.for_path(request, path, session.title),
+        },
+    )

@@ -1,0 +1,68 @@
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, render
+from django_countries import countries
+
+from agenda import calendar_links
+from agenda.models import Session, SessionRole, Summit
+from agenda.views import group_by_day_and_time
+from people.models import Organisation, Person
+
+
+def directory(request, summit):
+    summit = get_object_or_404(Summit, slug=summit)
+    visible_sessions = Session.objects.visible_to(request.user).filter(summit=summit)
+    on_programme = SessionRole.objects.filter(person=OuterRef("pk"), session__in=visible_sessions)
+    people = (
+        Person.objects.visible_to(request.user)
+        .filter(Exists(on_programme))
+        .select_related("organisation")
+    )
+    organisations = Organisation.objects.filter(people__in=people).distinct().order_by("name")
+    country_codes = sorted({code for code in people.values_list("country", flat=True) if code})
+    organisation = request.GET.get("organisation", "")
+    country = request.GET.get("country", "").upper()
+    if organisation:
+        people = people.filter(organisation__slug=organisation)
+    if country:
+        people = people.filter(country=country)
+    page = Paginator(people.order_by("name"), 60).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/directory.html",
+        {
+            "summit": summit,
+            "nav": "people",
+            "page": page,
+            "organisations": organisations,
+            "countries": sorted(
+                ((code, countries.name(code)) for code in country_codes), key=lambda c: c[1]
+            ),
+            "chosen_organisation": organisation,
+            "chosen_country": country,
+        },
+    )
+
+
+def person_detail(request, summit, slug):
+    summit = get_object_or_404(Summit, slug=summit)
+    person = get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("organisation"), slug=slug
+    )
+    sessions = (
+        Session.objects.visible_to(request.user)
+        .filter(summit=summit)
+        .with_person(person)
+        .with_people(request.user)
+    )
+    path = f"/{summit.slug}/people/{person.slug}.ics"
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "summit": summit,
+            "person": person,
+            "days": group_by_day_and_time(list(sessions), summit),
+            "feed": calendar_links.for_path(request, path, f"{person.name} — {summit.name}"),
+        },
+    )

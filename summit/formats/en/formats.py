@@ -1,0 +1,6 @@
+# 10 February 2025, 14:30
+DATE_FORMAT = "j F Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j F Y, H:i"
+SHORT_DATE_FORMAT = "j M Y"
+MONTH_DAY_FORMAT = "j F"

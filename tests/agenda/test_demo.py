@@ -1,0 +1,307 @@
+import zoneinfo
+from datetime import date, time
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from agenda.demo import DEFAULT_PATH, InvalidDemoData, load_demo
+from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
+from agenda.scheduling import summit_conflicts
+from meetings.models import Meeting, MeetingParticipant
+from people.models import Delegation, Organisation, Person
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+MODELS = [
+    Summit,
+    Venue,
+    TravelTime,
+    Room,
+    Track,
+    Session,
+    SessionRole,
+    Organisation,
+    Person,
+    Delegation,
+    Delegation.members.through,
+    Meeting,
+    MeetingParticipant,
+]
+
+# Every session DESIGN.md names, with the breaks, press conference and extras around them.
+SESSION_SLUGS = {
+    "registration-day-1",
+    "opening-plenary",
+    "coffee-break-day-1",
+    "trustworthy-ai-governance-panel",
+    "lunch-day-1",
+    "code-of-practice-update",
+    "ai-and-energy",
+    "ai-in-health-and-science-workshop",
+    "europe-leadership-responsible-ai-workshop",
+    "ministerial-roundtable",
+    "press-conference",
+    "welcome-coffee-station-f",
+    "ai-factories",
+    "station-f-visit",
+    "startup-clinic-ai-act",
+    "apply-ai-strategy-skills-academy",
+    "global-dialogue-panel",
+    "lunch-day-2",
+    "leaders-working-lunch",
+    "closing-statement",
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def snapshot():
+    rows = {model.__name__: list(model.objects.order_by("pk").values()) for model in MODELS}
+    rows["User"] = list(
+        get_user_model().objects.order_by("pk").values(*user_fields_but_last_login())
+    )
+    return rows
+
+
+def user_fields_but_last_login():
+    return [f.attname for f in get_user_model()._meta.concrete_fields if f.name != "last_login"]
+
+
+def broken_copy(tmp_path, session):
+    path = tmp_path / "broken.toml"
+    path.write_text(DEFAULT_PATH.read_text(encoding="utf-8") + session, encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_loading_creates_the_summit_as_designed():
+    summary = load_demo()
+
+    summit = Summit.objects.get(slug="ai-action-summit-2025")
+    assert (summit.name, summit.city, summit.time_zone) == (
+        "AI Action Summit",
+        "Paris",
+        "Europe/Paris",
+    )
+    assert summit.days == [date(2025, 2, 10), date(2025, 2, 11)]
+    assert {(v.slug, v.latitude, v.longitude) for v in Venue.objects.filter(summit=summit)} == {
+        ("grand-palais", Decimal("48.866100"), Decimal("2.312500")),
+        ("station-f", Decimal("48.834100"), Decimal("2.370700")),
+    }
+    assert set(TravelTime.objects.values_list("origin__slug", "destination__slug", "minutes")) == {
+        ("grand-palais", "station-f", 35),
+        ("station-f", "grand-palais", 30),
+    }
+    sessions = Session.objects.filter(summit=summit)
+    assert set(sessions.values_list("slug", flat=True)) == SESSION_SLUGS
+    assert set(
+        sessions.filter(visibility=Session.Visibility.INVITATION).values_list("slug", flat=True)
+    ) == {"ministerial-roundtable", "leaders-working-lunch"}
+    for item in [*sessions, *Meeting.objects.filter(start__isnull=False)]:
+        start, end = item.start.astimezone(PARIS), item.end.astimezone(PARIS)
+        assert time(8) <= start.time() and end.time() <= time(20), item
+    confidential_on_day_2 = Meeting.objects.filter(
+        summit=summit,
+        confidentiality=Meeting.Confidentiality.CONFIDENTIAL,
+        start__gte=summit.day_bounds(date(2025, 2, 11))[0],
+        end__lte=summit.day_bounds(date(2025, 2, 11))[1],
+    )
+    assert sorted(confidential_on_day_2.values_list("status", flat=True)) == [
+        "confirmed",
+        "confirmed",
+        "confirmed",
+        "proposed",
+    ]
+    assert set(Meeting.objects.values_list("status", flat=True)) == {
+        "confirmed",
+        "proposed",
+        "requested",
+    }
+    logins = {
+        user.username: (user.is_staff, user.is_superuser, getattr(user, "person", None))
+        for user in get_user_model().objects.select_related("person")
+    }
+    assert logins == {
+        "staff": (True, True, None),
+        "amelie": (False, False, Person.objects.get(slug="amelie-durand")),
+        "rahul": (False, False, Person.objects.get(slug="rahul-mehta")),
+    }
+    assert [(login.username, login.password) for login in summary.logins] == [
+        ("staff", "summit-staff-2025"),
+        ("amelie", "summit-amelie-2025"),
+        ("rahul", "summit-rahul-2025"),
+    ]
+    assert get_user_model().objects.get(username="rahul").check_password("summit-rahul-2025")
+
+
+@pytest.mark.django_db
+def test_the_commission_delegation_and_its_confirmed_bilaterals():
+    load_demo()
+
+    delegation = Delegation.objects.get(slug="european-commission")
+    assert delegation.head.name == "Ursula von der Leyen"
+    assert set(delegation.members.values_list("name", flat=True)) == {
+        "Ursula von der Leyen",
+        "Stéphane Séjourné",
+        "Henna Virkkunen",
+        "Jukka Mäkelä",
+    }
+    for meeting in Meeting.objects.filter(status=Meeting.Status.CONFIRMED):
+        responses = set(meeting.participants.values_list("response", flat=True))
+        assert responses == {MeetingParticipant.Response.ACCEPTED}, meeting
+    requested = Meeting.objects.get(status=Meeting.Status.REQUESTED)
+    assert (requested.start, requested.end, requested.room) == (None, None, None)
+    assert set(requested.participants.values_list("response", flat=True)) == {"pending"}
+
+
+@pytest.mark.django_db
+def test_loading_twice_changes_nothing():
+    load_demo()
+    before = snapshot()
+
+    summary = load_demo()
+
+    assert snapshot() == before
+    assert (sum(summary.created.values()), sum(summary.updated.values())) == (0, 0)
+    memberships = Delegation.members.through.__name__
+    assert dict(summary.unchanged) == {
+        name: len(rows) for name, rows in before.items() if name != memberships
+    }
+
+
+@pytest.mark.django_db
+def test_a_changed_session_time_is_updated_and_its_sequence_bumped(tmp_path):
+    load_demo()
+    path = tmp_path / "moved.toml"
+    path.write_text(
+        DEFAULT_PATH.read_text(encoding="utf-8").replace(
+            'start = "2025-02-10T18:00"\nend = "2025-02-10T18:30"',
+            'start = "2025-02-10T18:15"\nend = "2025-02-10T18:45"',
+        ),
+        encoding="utf-8",
+    )
+
+    summary = load_demo(path)
+
+    assert (dict(summary.created), dict(summary.updated)) == ({}, {"Session": 1})
+    press = Session.objects.get(slug="press-conference")
+    assert (press.start.astimezone(PARIS).time(), press.sequence) == (time(18, 15), 1)
+
+
+@pytest.mark.django_db
+def test_the_demo_data_has_no_conflicts_at_all():
+    summary = load_demo()
+
+    assert summary.warnings == []
+    assert summit_conflicts(summit=summary.summit) == []
+
+
+@pytest.mark.django_db
+def test_a_tight_change_of_venue_is_reported_as_a_warning(tmp_path):
+    # Virkkunen leaves her Station F bilateral at 12:30; the Grand Palais is 30 minutes away.
+    # Sessions load before meetings, so the warning falls on the meeting.
+    path = broken_copy(
+        tmp_path,
+        """
+[[sessions]]
+slug = "too-soon"
+title = "Too soon after Station F"
+kind = "briefing"
+start = "2025-02-11T12:45"
+end = "2025-02-11T13:15"
+venue = "grand-palais"
+room = "salle-jean-perrin"
+people = [{ person = "henna-virkkunen", role = "speaker" }]
+""",
+    )
+
+    summary = load_demo(path)
+
+    meeting = "Bilateral: EVP Virkkunen and Rahul Mehta (Ganga Compute)"
+    assert summary.warnings == [
+        f"Meeting '{meeting}': Henna Virkkunen has 15 min between meeting “{meeting}” and "
+        "session “Too soon after Station F”, but travel from Station F to Grand Palais takes 30 min."
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("start", "end", "room", "message"),
+    [
+        ("09:45", "10:30", "nef", "Nef (Grand Palais) is already taken by session “Opening"),
+        ("10:30", "09:45", "salle-jean-perrin", "The end must come after the start."),
+    ],
+    ids=["room-double-booked", "ends-before-it-starts"],
+)
+def test_broken_data_is_refused_and_nothing_is_loaded(tmp_path, start, end, room, message):
+    path = broken_copy(
+        tmp_path,
+        f"""
+[[sessions]]
+slug = "broken-session"
+title = "A session that cannot be"
+kind = "panel"
+start = "2025-02-10T{start}"
+end = "2025-02-10T{end}"
+venue = "grand-palais"
+room = "{room}"
+""",
+    )
+
+    with pytest.raises(InvalidDemoData) as refused:
+        load_demo(path)
+
+    assert str(refused.value).startswith("Session 'broken-session': ")
+    assert message in str(refused.value)
+    assert {name: rows for name, rows in snapshot().items() if rows} == {}
+
+
+@pytest.mark.django_db
+def test_unknown_references_are_refused_with_their_place(tmp_path):
+    path = tmp_path / "typo.toml"
+    path.write_text(
+        DEFAULT_PATH.read_text(encoding="utf-8").replace(
+            '{ person = "tomas-ferreira", role = "speaker" }',
+            '{ person = "tomas-fereira", role = "speaker" }',
+        ),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(InvalidDemoData, match="no person 'tomas-fereira'"):
+        load_demo(path)
+
+    assert Summit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_command_prints_the_counts_and_the_logins():
+    first, second = StringIO(), StringIO()
+
+    call_command("load_demo", stdout=first)
+    call_command("load_demo", stdout=second)
+
+    assert "AI Action Summit: created " in first.getvalue()
+    lines = second.getvalue().splitlines()
+    assert lines[0].startswith("AI Action Summit: created 0, updated 0, unchanged ")
+    assert lines[1:] == [
+        "Demo logins (illustrative data; for local use only):",
+        "  staff   summit-staff-2025   programme staff (admin)",
+        "  amelie  summit-amelie-2025  attendee (researcher)",
+        "  rahul   summit-rahul-2025   attendee (start-up founder, panellist)",
+        "Admin: http://127.0.0.1:8000/admin/",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_command_is_silent_when_quiet_and_refuses_a_missing_file(tmp_path):
+    out = StringIO()
+    call_command("load_demo", "--quiet", stdout=out)
+    assert out.getvalue() == ""
+
+    with pytest.raises(CommandError, match="Nothing loaded"):
+        call_command("load_demo", "--path", str(tmp_path / "missing.toml"))

@@ -1,0 +1,97 @@
+import pytest
+
+from tests.factories import (
+    OrganisationFactory,
+    PersonFactory,
+    RoomFactory,
+    SessionFactory,
+    SessionRoleFactory,
+    SummitFactory,
+    UserFactory,
+    paris,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response):
+    assert response.status_code == 200
+    return {person.name for person in response.context["page"].object_list}
+
+
+def test_the_directory_lists_public_people_on_visible_sessions(client, site):
+    # The minister is only on an invitation-only session; the adviser is not public.
+    assert names(client.get("/ai/people/")) == {"Henna Virkkunen"}
+
+
+def test_participants_and_staff_see_more_of_the_directory(client, site, staff_user):
+    client.force_login(site["minister"].user)
+    assert names(client.get("/ai/people/")) == {"Henna Virkkunen", "Minister Rossi"}
+    client.force_login(staff_user)
+    assert names(client.get("/ai/people/")) == {
+        "Henna Virkkunen",
+        "Minister Rossi",
+        "Quiet Adviser",
+    }
+
+
+def test_the_directory_filters_by_organisation_and_country(client, site, staff_user):
+    client.force_login(staff_user)
+    assert names(client.get("/ai/people/", {"organisation": "ec"})) == {"Henna Virkkunen"}
+    assert names(client.get("/ai/people/", {"country": "it"})) == {"Minister Rossi"}
+    assert names(client.get("/ai/people/", {"country": "FI", "organisation": "ec"})) == {
+        "Henna Virkkunen"
+    }
+    response = client.get("/ai/people/", {"country": "ZZ"})
+    assert names(response) == set()
+    assert "Nobody matches these filters." in response.content.decode()
+
+
+def test_a_person_page_lists_only_the_sessions_the_visitor_may_see(client, site):
+    response = client.get("/ai/people/virkkunen/")
+    slugs = {s.slug for _, slots in response.context["days"] for _, group in slots for s in group}
+    assert slugs == {"panel", "visit"}
+    assert "webcal://testserver/ai/people/virkkunen.ics" in response.content.decode()
+    client.force_login(site["minister"].user)
+    response = client.get("/ai/people/virkkunen/")
+    slugs = {s.slug for _, slots in response.context["days"] for _, group in slots for s in group}
+    assert slugs == {"panel", "visit", "closed"}
+
+
+def test_a_person_hidden_from_the_public_has_no_page_for_others(client, site, staff_user):
+    assert client.get("/ai/people/adviser/").status_code == 404
+    client.force_login(UserFactory())
+    assert client.get("/ai/people/adviser/").status_code == 404
+    client.force_login(staff_user)
+    assert client.get("/ai/people/adviser/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_directory_queries_do_not_grow_with_people(client, django_assert_num_queries, size):
+    summit = SummitFactory(slug="many")
+    room = RoomFactory(venue__summit=summit)
+    for n in range(size):
+        session = SessionFactory(
+            summit=summit, room=room, start=paris(10, 8 + n), end=paris(10, 9 + n)
+        )
+        SessionRoleFactory(
+            session=session, person=PersonFactory(organisation=OrganisationFactory())
+        )
+    # summit zone, summit, organisations, countries, count, page
+    with django_assert_num_queries(6):
+        assert client.get("/many/people/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_person_page_queries_do_not_grow_with_sessions(client, django_assert_num_queries, size):
+    summit = SummitFactory(slug="many")
+    room = RoomFactory(venue__summit=summit)
+    person = PersonFactory(slug="someone")
+    for n in range(size):
+        session = SessionFactory(
+            summit=summit, room=room, start=paris(10, 8 + n), end=paris(10, 9 + n)
+        )
+        SessionRoleFactory(session=session, person=person)
+        SessionRoleFactory(session=session)
+    with django_assert_num_queries(5):
+        assert client.get("/many/people/someone/").status_code == 200
