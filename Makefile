@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install migrate demo bench test-postgres clean
+.PHONY: run test lint install migrate demo bench test-postgres messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ lint: install
 # The suite against a throwaway PostgreSQL server (needs the server binaries).
 test-postgres: install
 	scripts/with-postgres $(BIN)/python -m pytest
+
+# Refresh the French catalogue after changing strings (needs GNU gettext), then translate
+# the new entries in locale/fr/LC_MESSAGES/django.po and run this again to compile it.
+messages: install
+	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=tests --no-obsolete
+	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
 
 bench: install
 	$(BIN)/python -m pytest benchmarks -p no:cacheprovider -o testpaths=benchmarks -q

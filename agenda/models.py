@@ -162,7 +162,7 @@ class Room(models.Model):
         _("capacity"), null=True, blank=True, help_text=_("Seats; empty when unlimited.")
     )
     position = models.PositiveSmallIntegerField(
-        _("position"), default=0, help_text=_("Order of the room in its venue's timetable.")
+        _("order"), default=0, help_text=_("Order of the room in its venue's timetable.")
     )
 
     class Meta:
@@ -427,7 +427,7 @@ class SessionRole(models.Model):
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="session_roles"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["session", "position", "id"]

@@ -45,7 +45,7 @@ class PersonQuerySet(models.QuerySet):
 class Person(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    position = models.CharField(_("position"), max_length=300, blank=True)
+    position = models.CharField(_("job title"), max_length=300, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
