@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from agenda import scheduling
-from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
+from agenda.models import (
+    FeedToken,
+    Room,
+    Session,
+    SessionRole,
+    Summit,
+    Track,
+    TravelTime,
+    Venue,
+)
 
 # --- shared by every admin that edits something with a time, a room and people -----------
 
@@ -355,3 +364,27 @@ class SessionRoleAdmin(admin.ModelAdmin):
     search_fields = ["person__name", "session__title"]
     list_select_related = ["person", "session"]
     autocomplete_fields = ["person", "session"]
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    """Staff see who holds personal feed links and revoke any; the secrets are never stored."""
+
+    list_display = ["user", "label", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["user__username", "user__email", "label"]
+    readonly_fields = ["user", "label", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected links"), permissions=["change"])
+    def revoke(self, request, queryset):
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext("%(count)d link revoked.", "%(count)d links revoked.", count)
+            % {"count": count},
+        )

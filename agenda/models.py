@@ -1,6 +1,9 @@
+import hashlib
+import secrets
 import zoneinfo
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -19,6 +22,17 @@ def validate_time_zone(value):
         )
 
 
+# Top-level paths that a summit's slug would hide.
+RESERVED_SLUGS = {"admin", "api", "feeds", "i18n", "me", "accounts", "static", "media", "fr", "en"}
+
+
+def validate_summit_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(value)s” is reserved for the site's own pages."), params={"value": value}
+        )
+
+
 class SummitQuerySet(models.QuerySet):
     def current(self, today=None):
         """The summit under way, else the next one, else the latest one."""
@@ -31,7 +45,9 @@ class SummitQuerySet(models.QuerySet):
 
 class Summit(models.Model):
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, validators=[validate_summit_slug]
+    )
     tagline = models.CharField(_("tagline"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
@@ -44,6 +60,8 @@ class Summit(models.Model):
         validators=[validate_time_zone],
         help_text=_("IANA name; every time of the summit is shown in this zone."),
     )
+
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     objects = SummitQuerySet.as_manager()
 
@@ -96,6 +114,7 @@ class Venue(models.Model):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     class Meta:
         ordering = ["summit", "name"]
@@ -164,6 +183,7 @@ class Room(models.Model):
     position = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Order of the room in its venue's timetable.")
     )
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     class Meta:
         ordering = ["venue", "position", "name"]
@@ -190,6 +210,7 @@ class Track(models.Model):
         help_text=_("Hex colour such as #1f4e79; always shown beside the track's name."),
     )
     description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     class Meta:
         ordering = ["summit", "name"]
@@ -441,3 +462,62 @@ class SessionRole(models.Model):
 
     def __str__(self):
         return f"{self.person} ({self.get_role_display()}) — {self.session}"
+
+
+def hash_feed_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class FeedTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+    def holder_of(self, token):
+        """The active token matching a secret from a feed URL, or None. Only hashes are stored."""
+        if not token or len(token) > 100:
+            return None
+        return (
+            self.active().select_related("user").filter(token_hash=hash_feed_token(token)).first()
+        )
+
+
+class FeedToken(models.Model):
+    """A secret in a personal feed URL: one per device, each revocable on its own."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("holder"),
+        on_delete=models.CASCADE,
+        related_name="feed_tokens",
+    )
+    label = models.CharField(_("device"), max_length=100, default="", blank=True)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = FeedTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("personal feed link")
+        verbose_name_plural = _("personal feed links")
+
+    def __str__(self):
+        return f"{self.user} — {self.label or self.pk}"
+
+    @classmethod
+    def issue(cls, *, user, label=""):
+        """Create a token; the secret is returned once and never stored."""
+        secret = secrets.token_urlsafe(32)  # 256 random bits
+        token = cls.objects.create(user=user, label=label, token_hash=hash_feed_token(secret))
+        return token, secret
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

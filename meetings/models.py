@@ -27,6 +27,12 @@ class MeetingQuerySet(models.QuerySet):
     def overlapping(self, start, end):
         return self.filter(start__lt=end, end__gt=start)
 
+    def with_participants(self):
+        participants = MeetingParticipant.objects.select_related("person")
+        return self.select_related("summit", "room__venue", "venue").prefetch_related(
+            models.Prefetch("participants", queryset=participants)
+        )
+
 
 class Meeting(SequencedModel):
     class Status(models.TextChoices):

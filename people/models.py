@@ -69,6 +69,7 @@ class Person(models.Model):
         blank=True,
         related_name="person",
     )
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
 

@@ -96,6 +96,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "me"
+LOGOUT_REDIRECT_URL = "current-summit"
+
 # Stored in UTC; each summit shows its own zone (agenda.middleware activates it).
 TIME_ZONE = "UTC"
 USE_TZ = True
@@ -154,6 +158,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The domain part of every calendar UID: keep it fixed once calendars have subscribed.
+SUMMIT_ICAL_UID_DOMAIN = os.environ.get("SUMMIT_ICAL_UID_DOMAIN", "summit.invalid")
 
 # Travel between two venues with no recorded travel time: assume this many minutes.
 SUMMIT_UNKNOWN_TRAVEL_MINUTES = int(os.environ.get("SUMMIT_UNKNOWN_TRAVEL_MINUTES", "0"))

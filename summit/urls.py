@@ -2,16 +2,25 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from agenda import feeds, me_views
 from agenda import views as agenda_views
 
 # Admin, feeds and the API are never language-prefixed; pages may be (/fr/...).
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("feeds/<str:token>.ics", feeds.personal_feed, name="personal-feed"),
+    path("<slug:summit>/programme.ics", feeds.programme_feed, name="programme-feed"),
+    path("<slug:summit>/sessions/<slug:slug>.ics", feeds.session_feed, name="session-feed"),
+    path("<slug:summit>/people/<slug:slug>.ics", feeds.person_feed, name="person-feed"),
+    path("<slug:summit>/tracks/<slug:slug>.ics", feeds.track_feed, name="track-feed"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", agenda_views.current_summit, name="current-summit"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("me/", me_views.me, name="me"),
+    path("me/calendar/", me_views.calendar, name="me-calendar"),
     path("", include("people.urls")),
     path("", include("agenda.urls")),
     prefix_default_language=False,

@@ -43,6 +43,27 @@ def postgres(db):
 
 
 @pytest.fixture
+def clock(monkeypatch):
+    """Django's clock set to a moment (default: the eve of the demo summit), ticking a
+    second at each reading so that every save still gets a later updated_at."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    state = {"now": paris(9, 12)}
+
+    def now():
+        state["now"] += timedelta(seconds=1)
+        return state["now"]
+
+    def set_to(moment):
+        state["now"] = moment
+
+    monkeypatch.setattr(timezone, "now", now)
+    return set_to
+
+
+@pytest.fixture
 def staff_user(django_user_model):
     return django_user_model.objects.create_user(
         "staffer", "staffer@example.org", "pw-staffer-123", is_staff=True, is_superuser=True

@@ -1,0 +1,143 @@
+"""The one iCalendar builder behind every feed and download. No HTTP here: it takes rows
+and returns an `icalendar.Calendar`; views only wrap its bytes.
+
+What calendar clients need (RFC 5545 and their quirks):
+- one stable UID per session or meeting, the same in every feed;
+- SEQUENCE, LAST-MODIFIED and DTSTAMP from the record, so the same data gives the same bytes;
+- times with the summit's TZID and a matching RRULE-style VTIMEZONE, never floating;
+- cancelled items kept, with STATUS:CANCELLED, until they are over;
+- no calendar-level UID, and no METHOD (a subscription is not a scheduling message).
+"""
+
+import zoneinfo
+from datetime import UTC, timedelta
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vDuration, vGeo, vText
+
+from agenda.vtimezone import build_vtimezone
+
+PRODID = "-//Summit//Summit programme//EN"
+REFRESH = timedelta(hours=1)
+
+
+def uid(kind, pk):
+    return f"{kind}-{pk}@{settings.SUMMIT_ICAL_UID_DOMAIN}"
+
+
+def build_calendar(*, name, zone, sessions=(), meetings=(), link=None, language=None, holder=None):
+    """A calendar of sessions and meetings in one zone.
+
+    `link(obj)` gives an absolute URL for an item (or None); `holder` is the person whose
+    personal feed this is, so that a meeting they declined shows as cancelled to them.
+    """
+    with translation.override(language or settings.LANGUAGE_CODE):
+        calendar = Calendar()
+        calendar.add("PRODID", PRODID)
+        calendar.add("VERSION", "2.0")
+        calendar.add("CALSCALE", "GREGORIAN")
+        calendar.add("NAME", name)
+        calendar.add("X-WR-CALNAME", name)
+        calendar.add("X-WR-TIMEZONE", zone)
+        calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
+        calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+        calendar.add_component(build_vtimezone(zone))
+        events = [session_event(s, zone, link) for s in sessions]
+        events += [meeting_event(m, zone, link, holder) for m in meetings]
+        for event in sorted(events, key=lambda e: (e.decoded("DTSTART"), str(e["UID"]))):
+            calendar.add_component(event)
+    return calendar
+
+
+def to_bytes(calendar):
+    return calendar.to_ical()
+
+
+def common(event, item, zone, link):
+    local = zoneinfo.ZoneInfo(zone)
+    event.add("DTSTAMP", item.updated_at)
+    event.add("CREATED", item.created_at)
+    event.add("LAST-MODIFIED", item.updated_at)
+    event.add("SEQUENCE", item.sequence)
+    event.add("DTSTART", unambiguous(item.start, local))
+    event.add("DTEND", unambiguous(item.end, local))
+    url = link(item) if link else None
+    if url:
+        event.add("URL", url)
+    venue = item.room.venue if item.room_id else getattr(item, "venue", None)
+    location = [item.room.name] if item.room_id else []
+    if venue is not None:
+        location += [venue.name, venue.address]
+        if venue.latitude is not None and venue.longitude is not None:
+            event.add("GEO", vGeo((float(venue.latitude), float(venue.longitude))))
+    if location:
+        event.add("LOCATION", ", ".join(part for part in location if part))
+    event.add("TRANSP", "OPAQUE")
+    return url
+
+
+def unambiguous(moment, zone):
+    """Local time with the zone's TZID, except the repeated hour when the clocks go back:
+    RFC 5545 (3.3.5) reads a repeated local time as its first occurrence, so the second
+    one is written in UTC."""
+    local = moment.astimezone(zone)
+    repeated = local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset()
+    if repeated and local.fold == 1:
+        return moment.astimezone(UTC)
+    return local
+
+
+def titled(title, cancelled):
+    return _("Cancelled: %(title)s") % {"title": title} if cancelled else title
+
+
+def session_event(session, zone, link):
+    event = Event()
+    event.add("UID", uid("session", session.pk))
+    url = common(event, session, zone, link)
+    event.add("SUMMARY", titled(session.title, session.is_cancelled))
+    event.add("STATUS", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+    event.add("CLASS", "PUBLIC" if session.visibility == session.Visibility.PUBLIC else "PRIVATE")
+    categories = [str(session.get_kind_display())]
+    if session.track_id:
+        categories.append(session.track.name)
+    event.add("CATEGORIES", categories)
+    lines = []
+    if session.is_cancelled:
+        lines += [_("This session is cancelled."), ""]
+    for role in session.roles.all():
+        lines.append(f"{role.get_role_display()}: {role.person.name}")
+    if session.abstract:
+        lines += ["", session.abstract]
+    if url:
+        lines += ["", url]
+    event.add("DESCRIPTION", vText("\n".join(lines).strip()))
+    return event
+
+
+def meeting_event(meeting, zone, link, holder=None):
+    declined = holder is not None and any(
+        p.person_id == holder.pk and p.response == p.Response.DECLINED
+        for p in meeting.participants.all()
+    )
+    cancelled = meeting.status in {meeting.Status.CANCELLED, meeting.Status.DECLINED} or declined
+    event = Event()
+    event.add("UID", uid("meeting", meeting.pk))
+    url = common(event, meeting, zone, link)
+    event.add("SUMMARY", titled(meeting.title, cancelled))
+    status = {meeting.Status.PROPOSED: "TENTATIVE", meeting.Status.CONFIRMED: "CONFIRMED"}
+    event.add("STATUS", "CANCELLED" if cancelled else status.get(meeting.status, "TENTATIVE"))
+    event.add("CLASS", "CONFIDENTIAL" if meeting.is_confidential else "PUBLIC")
+    event.add("CATEGORIES", [str(_("Meeting"))])
+    lines = [str(meeting.get_status_display())]
+    for participant in meeting.participants.all():
+        side = f" ({participant.side})" if participant.side else ""
+        lines.append(f"{participant.person.name}{side}: {participant.get_response_display()}")
+    if meeting.purpose:
+        lines += ["", meeting.purpose]
+    if url:
+        lines += ["", url]
+    event.add("DESCRIPTION", vText("\n".join(lines).strip()))
+    return event
