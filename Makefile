@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint install migrate demo bench test-postgres messages clean
+.PHONY: run test lint install migrate demo bench test-postgres messages schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ test-postgres: install
 messages: install
 	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=tests --no-obsolete
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
+
+# The committed OpenAPI description; a test fails when it is stale.
+schema: install
+	$(BIN)/python manage.py spectacular --file openapi.yaml --validate --fail-on-warn
 
 bench: install
 	$(BIN)/python -m pytest benchmarks -p no:cacheprovider -o testpaths=benchmarks -q

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, ExpressionWrapper, F, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -37,9 +37,15 @@ class SummitQuerySet(models.QuerySet):
     def current(self, today=None):
         """The summit under way, else the next one, else the latest one."""
         today = today or timezone.now().date()
+        ahead = Q(end_date__gte=today)
         return (
-            self.filter(end_date__gte=today).order_by("start_date").first()
-            or self.order_by("-end_date").first()
+            self.annotate(ahead=ExpressionWrapper(ahead, output_field=models.BooleanField()))
+            .order_by(
+                F("ahead").desc(),
+                Case(When(ahead, then=F("start_date"))).asc(nulls_last=True),
+                F("end_date").desc(),
+            )
+            .first()
         )
 
 
@@ -521,3 +527,37 @@ class FeedToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class RemovalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self if user.is_staff else self.filter(public=True)
+
+
+class Removal(models.Model):
+    """A session or meeting that left the programme, deleted or hidden from the public, kept
+    so that clients syncing with `updated_since` learn to drop their copy."""
+
+    class Kind(models.TextChoices):
+        SESSION = "session", _("session")
+        MEETING = "meeting", _("meeting")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(_("id"))
+    summit = models.ForeignKey(
+        Summit, verbose_name=_("summit"), on_delete=models.CASCADE, related_name="removals"
+    )
+    removed_at = models.DateTimeField(_("removed"), default=timezone.now, db_index=True)
+    public = models.BooleanField(
+        _("public"), help_text=_("Whether everyone may learn of it, or staff only.")
+    )
+
+    objects = RemovalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["removed_at", "id"]
+        verbose_name = _("removal")
+        verbose_name_plural = _("removals")
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} removed {self.removed_at:%Y-%m-%d %H:%M}"

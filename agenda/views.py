@@ -58,6 +58,11 @@ def programme(request, summit):
     sessions = Session.objects.visible_to(request.user).filter(summit=summit)
     filters = SessionFilter(request.GET, sessions, request=request, summit=summit)
     found = list(filters.qs.with_people(request.user))
+    track = filters.form.cleaned_data.get("track") if filters.form.is_valid() else None
+    track_feed = None
+    if track is not None:
+        path = f"/{summit.slug}/tracks/{track.slug}.ics"
+        track_feed = calendar_links.for_path(request, path, f"{summit.name} — {track.name}")
     return render(
         request,
         "agenda/programme.html",
@@ -68,6 +73,7 @@ def programme(request, summit):
             "days": group_by_day_and_time(found, summit),
             "found": len(found),
             "feed": calendar_links.for_path(request, f"/{summit.slug}/programme.ics", summit.name),
+            "track_feed": track_feed,
         },
     )
 

@@ -1,19 +1,26 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from agenda import feeds, me_views
+from agenda import exports, feeds, me_views
 from agenda import views as agenda_views
 
 # Admin, feeds and the API are never language-prefixed; pages may be (/fr/...).
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("summit.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("feeds/<str:token>.ics", feeds.personal_feed, name="personal-feed"),
     path("<slug:summit>/programme.ics", feeds.programme_feed, name="programme-feed"),
     path("<slug:summit>/sessions/<slug:slug>.ics", feeds.session_feed, name="session-feed"),
     path("<slug:summit>/people/<slug:slug>.ics", feeds.person_feed, name="person-feed"),
     path("<slug:summit>/tracks/<slug:slug>.ics", feeds.track_feed, name="track-feed"),
+    path("<slug:summit>/schedule.xml", exports.schedule_xml, name="schedule-xml"),
+    path("<slug:summit>/schedule.json", exports.schedule_json, name="schedule-json"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -25,3 +32,6 @@ urlpatterns += i18n_patterns(
     path("", include("agenda.urls")),
     prefix_default_language=False,
 )
+
+handler404 = "summit.views.not_found"
+handler500 = "summit.views.server_error"

@@ -236,3 +236,9 @@ def test_session_links_use_the_summit_slug(site):
     assert re.fullmatch(
         r"/fr/ai/sessions/panel/", "/fr" + Session.objects.get(slug="panel").get_absolute_url()
     )
+
+
+def test_a_track_filter_offers_the_tracks_own_feed(client, site):
+    content = client.get("/ai/programme/", {"track": "science"}).content.decode()
+    assert 'href="webcal://testserver/ai/tracks/science.ics"' in content
+    assert "tracks/" not in client.get("/ai/programme/").content.decode()

@@ -1,0 +1,285 @@
+from django.db import transaction
+from rest_framework import serializers
+
+from agenda import scheduling
+from agenda.ical import uid
+from agenda.models import Removal, Room, Session, SessionRole, Summit, Track, TravelTime, Venue
+from people.models import Person
+from summit.api import OffsetDateTimeField
+
+
+class SummitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Summit
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "tagline",
+            "description",
+            "city",
+            "start_date",
+            "end_date",
+            "time_zone",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+    def validate(self, attrs):
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"end_date": "The last day cannot come before the first."}
+            )
+        return attrs
+
+
+class TravelTimeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TravelTime
+        fields = ["id", "origin", "destination", "minutes"]
+
+    def validate(self, attrs):
+        origin = attrs.get("origin", getattr(self.instance, "origin", None))
+        destination = attrs.get("destination", getattr(self.instance, "destination", None))
+        if origin == destination:
+            raise serializers.ValidationError(
+                {"destination": "Choose a venue other than the origin."}
+            )
+        if origin.summit_id != destination.summit_id:
+            raise serializers.ValidationError(
+                {"destination": "Both venues must belong to the same summit."}
+            )
+        duplicate = TravelTime.objects.filter(origin=origin, destination=destination)
+        if self.instance is not None:
+            duplicate = duplicate.exclude(pk=self.instance.pk)
+        if duplicate.exists():
+            raise serializers.ValidationError(
+                {"destination": "This trip already has a travel time."}
+            )
+        return attrs
+
+
+class TravelFromSerializer(serializers.ModelSerializer):
+    to = serializers.PrimaryKeyRelatedField(source="destination", read_only=True)
+
+    class Meta:
+        model = TravelTime
+        fields = ["to", "minutes"]
+
+
+class VenueSerializer(serializers.ModelSerializer):
+    travel_times = TravelFromSerializer(source="travel_from", many=True, read_only=True)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        required=False,
+        allow_null=True,
+    )
+
+    class Meta:
+        model = Venue
+        fields = [
+            "id",
+            "summit",
+            "slug",
+            "name",
+            "address",
+            "latitude",
+            "longitude",
+            "description",
+            "travel_times",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Room
+        fields = ["id", "venue", "slug", "name", "capacity", "position", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class TrackSerializer(serializers.ModelSerializer):
+    colour = serializers.RegexField(
+        r"^#[0-9a-fA-F]{6}$",
+        required=False,
+        error_messages={"invalid": "Give a hex colour such as #1f4e79."},
+    )
+
+    class Meta:
+        model = Track
+        fields = ["id", "summit", "slug", "name", "colour", "description", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class SessionRoleSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name", read_only=True)
+    slug = serializers.CharField(source="person.slug", read_only=True)
+
+    class Meta:
+        model = SessionRole
+        fields = ["person", "name", "slug", "role"]
+
+
+class ConflictCheckedSerializer(serializers.ModelSerializer):
+    """Writes pass the same scheduling checks as the admin: refusals are 400s naming the field
+    and the clashing item; warnings (a person elsewhere, or short of travel time) are 400s too
+    unless the client sends `accept_conflicts: true`."""
+
+    accept_conflicts = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="Save despite warnings about people in two places or short of travel time.",
+    )
+
+    def candidate(self, attrs):
+        """An unsaved instance with the new values, for the checks."""
+        values = {k: v for k, v in attrs.items() if k not in self.nested_fields}
+        if self.instance is None:
+            return self.Meta.model(**values)
+        instance = self.Meta.model.objects.get(pk=self.instance.pk)
+        for name, value in values.items():
+            setattr(instance, name, value)
+        return instance
+
+    nested_fields = {"accept_conflicts", "roles", "participants"}
+
+    def check(self, candidate, attrs):
+        raise NotImplementedError
+
+    def validate(self, attrs):
+        candidate = self.candidate(attrs)
+        conflicts = self.check(candidate, attrs)
+        blocking = {}
+        for conflict in conflicts:
+            if conflict.blocking:
+                blocking.setdefault(conflict.field or "non_field_errors", []).append(
+                    conflict.message
+                )
+        if blocking:
+            raise serializers.ValidationError(blocking)
+        warnings = [c.message for c in conflicts if not c.blocking]
+        if warnings and not attrs.get("accept_conflicts"):
+            raise serializers.ValidationError(
+                {
+                    "accept_conflicts": [
+                        *warnings,
+                        "Send accept_conflicts: true to keep this schedule.",
+                    ]
+                }
+            )
+        return attrs
+
+
+class SessionSerializer(ConflictCheckedSerializer):
+    uid = serializers.SerializerMethodField()
+    start = OffsetDateTimeField()
+    end = OffsetDateTimeField()
+    roles = SessionRoleSerializer(many=True, required=False)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "uid",
+            "summit",
+            "slug",
+            "title",
+            "kind",
+            "abstract",
+            "start",
+            "end",
+            "room",
+            "track",
+            "status",
+            "visibility",
+            "capacity",
+            "roles",
+            "sequence",
+            "created_at",
+            "updated_at",
+            "url",
+            "accept_conflicts",
+        ]
+        read_only_fields = ["sequence", "created_at", "updated_at"]
+        # The slug's uniqueness is checked in check(), which names the field.
+        validators = []
+
+    def get_uid(self, session) -> str:
+        return uid("session", session.pk)
+
+    def get_url(self, session) -> str:
+        request = self.context.get("request")
+        path = session.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+    def check(self, candidate, attrs):
+        if "roles" in attrs:
+            people = list({role["person"].pk: role["person"] for role in attrs["roles"]}.values())
+        else:
+            people = (
+                list(Person.objects.filter(session_roles__session=candidate))
+                if candidate.pk
+                else []
+            )
+        if candidate.slug and candidate.summit_id:
+            taken = Session.objects.filter(summit_id=candidate.summit_id, slug=candidate.slug)
+            if candidate.pk:
+                taken = taken.exclude(pk=candidate.pk)
+            if taken.exists():
+                return [
+                    scheduling.Conflict(
+                        kind="slug",
+                        field="slug",
+                        blocking=True,
+                        message="This summit already has a session with this slug.",
+                    )
+                ]
+        return scheduling.check_session(session=candidate, people=people)
+
+    def create(self, validated_data):
+        roles = validated_data.pop("roles", [])
+        validated_data.pop("accept_conflicts", None)
+        with transaction.atomic():
+            session = super().create(validated_data)
+            self.save_roles(session, roles)
+        return session
+
+    def update(self, instance, validated_data):
+        roles = validated_data.pop("roles", None)
+        validated_data.pop("accept_conflicts", None)
+        with transaction.atomic():
+            session = super().update(instance, validated_data)
+            if roles is not None:
+                session.roles.all().delete()
+                self.save_roles(session, roles)
+        return session
+
+    def save_roles(self, session, roles):
+        seen = set()
+        for position, role in enumerate(roles):
+            key = (role["person"].pk, role["role"])
+            if key not in seen:
+                seen.add(key)
+                SessionRole.objects.create(session=session, position=position, **role)
+
+
+class RemovalSerializer(serializers.ModelSerializer):
+    uid = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Removal
+        fields = ["kind", "object_id", "uid", "summit", "removed_at"]
+
+    def get_uid(self, removal) -> str:
+        return uid(removal.kind, removal.object_id)

@@ -1,0 +1,248 @@
+"""The frab/pentabarf schedule (schedule.json and schedule.xml) that conference apps, infobeamers
+and the c3voc tools read, as frab and pretalx emit it (https://c3voc.de/wiki/schedule). No HTTP
+here: it takes rows and returns the JSON structure; `to_xml` writes the same data as XML.
+
+What the format asks of us, and what we chose:
+- Callers pass the public, scheduled sessions only. Cancelled sessions are LEFT OUT: the format
+  has no status, so an app would show a cancelled session as going ahead.
+- Days are the summit's local days, times are in its zone, and an event sits under the day on
+  which it starts. Durations are real elapsed time, so the night the clocks change does not
+  stretch or shrink them.
+- frab keys rooms by name: a name shared by rooms of two venues gets the venue added, and
+  sessions without a room yet sit in a room called "To be announced".
+- Every guid is a UUID5 of the item's calendar UID, so a session keeps one identity in the
+  .ics feeds, the JSON and the XML, across requests.
+"""
+
+import re
+import uuid
+from collections import Counter, defaultdict
+from datetime import UTC
+
+from lxml import etree
+
+from agenda import ical
+
+TIMESLOT = "00:05"
+LANGUAGE = "en"
+UNPLACED = "To be announced"
+EVENT_FIELDS = (
+    "date",
+    "start",
+    "duration",
+    "room",
+    "slug",
+    "url",
+    "title",
+    "subtitle",
+    "track",
+    "type",
+    "language",
+    "abstract",
+    "description",
+)
+# XML 1.0 cannot carry most control characters, which text pasted from office tools may hold.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def guid(kind, key):
+    """A UUID that stays the same for an item, derived from its calendar UID."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, ical.uid(kind, key)))
+
+
+def hours_minutes(delta):
+    minutes = int(delta.total_seconds()) // 60
+    return f"{minutes // 60:02}:{minutes % 60:02}"
+
+
+def elapsed(session):
+    # In UTC: subtracting two times of one zone would give wall-clock, not elapsed, time.
+    return session.end.astimezone(UTC) - session.start.astimezone(UTC)
+
+
+def build_schedule(*, summit, sessions, base_url, link):
+    """The frab schedule of `sessions` as its JSON structure; `link(session)` is its page."""
+    sessions = sorted(sessions, key=lambda s: (s.start, s.end, s.title, s.pk))
+    rooms = room_list(summit, sessions)
+    by_day = defaultdict(list)
+    for session in sessions:
+        by_day[session.start.astimezone(summit.tz).date()].append(session)
+    # A public session outside the summit's dates still gets a day rather than vanishing.
+    days = sorted({*summit.days, *by_day})
+    conference = {
+        "acronym": summit.slug,
+        "title": summit.name,
+        "start": days[0].isoformat(),
+        "end": days[-1].isoformat(),
+        "daysCount": len(days),
+        "timeslot_duration": TIMESLOT,
+        "time_zone_name": summit.time_zone,
+        "url": base_url,
+        "rooms": list(rooms.values()),
+        "tracks": track_list(sessions),
+        "days": [
+            day_entry(summit, index, day, by_day[day], rooms, link)
+            for index, day in enumerate(days, start=1)
+        ],
+    }
+    return {
+        "schedule": {
+            "version": latest_change(summit, sessions),
+            "base_url": base_url,
+            "conference": conference,
+        }
+    }
+
+
+def room_list(summit, sessions):
+    """The rooms in use in timetable order, by room pk (None: no room yet), named uniquely."""
+    rooms = sorted(
+        {session.room for session in sessions if session.room_id},
+        key=lambda room: (room.venue.name, room.position, room.name, room.pk),
+    )
+    uses = Counter(room.name for room in rooms)
+    listed = {
+        room.pk: {
+            "name": room.name if uses[room.name] == 1 else f"{room.name} ({room.venue.name})",
+            "guid": guid("room", room.pk),
+        }
+        for room in rooms
+    }
+    if any(session.room_id is None for session in sessions):
+        listed[None] = {"name": UNPLACED, "guid": guid("room", f"{summit.slug}-unplaced")}
+    return listed
+
+
+def track_list(sessions):
+    tracks = {session.track for session in sessions if session.track_id}
+    return [
+        {"name": track.name, "color": track.colour}
+        for track in sorted(tracks, key=lambda t: t.name)
+    ]
+
+
+def latest_change(summit, sessions):
+    """The moment of the latest change to what is shown, as a version string."""
+    stamps = [summit.updated_at]
+    for session in sessions:
+        stamps.append(session.updated_at)
+        if session.room_id:
+            stamps += [session.room.updated_at, session.room.venue.updated_at]
+        if session.track_id:
+            stamps.append(session.track.updated_at)
+        stamps += [role.person.updated_at for role in session.roles.all()]
+    return max(stamps).astimezone(UTC).isoformat(timespec="seconds")
+
+
+def day_entry(summit, index, day, sessions, rooms, link):
+    start, end = summit.day_bounds(day)
+    order = {pk: position for position, pk in enumerate(rooms)}
+    placed = {}
+    for session in sorted(sessions, key=lambda s: order[s.room_id]):
+        name = rooms[session.room_id]["name"]
+        placed.setdefault(name, []).append(event(summit, session, name, link))
+    return {
+        "index": index,
+        "date": day.isoformat(),
+        "day_start": start.isoformat(),
+        "day_end": end.isoformat(),
+        "rooms": placed,
+    }
+
+
+def event(summit, session, room, link):
+    start = session.start.astimezone(summit.tz)
+    return {
+        "id": session.pk,
+        "guid": guid("session", session.pk),
+        "date": start.isoformat(timespec="seconds"),
+        "start": start.strftime("%H:%M"),
+        "duration": hours_minutes(elapsed(session)),
+        "room": room,
+        "slug": f"{summit.slug}-{session.pk}-{session.slug}",
+        "url": link(session),
+        "title": session.title,
+        "subtitle": "",
+        "track": session.track.name if session.track_id else None,
+        "type": session.kind,
+        "language": LANGUAGE,
+        "abstract": session.abstract,
+        "description": "",
+        "persons": persons(session),
+        "links": [],
+        "attachments": [],
+    }
+
+
+def persons(session):
+    """The people on a session once each, in order; `roles` holds only those one may see."""
+    listed = {}
+    for role in session.roles.all():
+        person = role.person
+        listed.setdefault(
+            person.pk,
+            {
+                "id": person.pk,
+                "guid": guid("person", person.pk),
+                "public_name": person.name,
+                "name": person.name,
+            },
+        )
+    return list(listed.values())
+
+
+def to_xml(schedule):
+    """The schedule.xml of a structure made by `build_schedule`, as UTF-8 bytes."""
+    data = schedule["schedule"]
+    conference = data["conference"]
+    root = etree.Element("schedule")
+    add(root, "version", data["version"])
+    head = etree.SubElement(root, "conference")
+    for tag, value in [
+        ("acronym", conference["acronym"]),
+        ("title", conference["title"]),
+        ("start", conference["start"]),
+        ("end", conference["end"]),
+        ("days", conference["daysCount"]),
+        ("timeslot_duration", conference["timeslot_duration"]),
+        ("base_url", data["base_url"]),
+        ("time_zone_name", conference["time_zone_name"]),
+    ]:
+        add(head, tag, value)
+    guids = {room["name"]: room["guid"] for room in conference["rooms"]}
+    for day in conference["days"]:
+        day_element = etree.SubElement(
+            root,
+            "day",
+            index=str(day["index"]),
+            date=day["date"],
+            start=day["day_start"],
+            end=day["day_end"],
+        )
+        for name, events in day["rooms"].items():
+            room = etree.SubElement(day_element, "room", name=clean(name), guid=guids[name])
+            for item in events:
+                add_event(room, item)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+
+def add_event(parent, item):
+    element = etree.SubElement(parent, "event", guid=item["guid"], id=str(item["id"]))
+    for tag in EVENT_FIELDS:
+        add(element, tag, item[tag])
+    people = etree.SubElement(element, "persons")
+    for person in item["persons"]:
+        add(people, "person", person["public_name"], id=str(person["id"]))
+    etree.SubElement(element, "links")
+    etree.SubElement(element, "attachments")
+
+
+def add(parent, tag, value, **attributes):
+    element = etree.SubElement(parent, tag, **attributes)
+    if value is not None:
+        element.text = clean(str(value))
+    return element
+
+
+def clean(text):
+    return NOT_XML.sub("", text)

@@ -1,0 +1,35 @@
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from people.models import Organisation, Person
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    country = CountryField(required=False, allow_blank=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "slug", "name", "kind", "country", "website"]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    country = CountryField(required=False, allow_blank=True)
+    organisation_name = serializers.CharField(
+        source="organisation.name", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "position",
+            "organisation",
+            "organisation_name",
+            "country",
+            "bio",
+            "is_public",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]

@@ -1,0 +1,34 @@
+import django_filters
+from rest_framework import viewsets
+
+from people.api.serializers import OrganisationSerializer, PersonSerializer
+from people.models import Organisation, Person
+from summit.api import AtomicWritesMixin, IdFilterSet
+
+
+class PersonFilter(IdFilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+
+    class Meta:
+        model = Person
+        fields = ["organisation", "country", "q"]
+
+
+class OrganisationViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
+    queryset = Organisation.objects.order_by("name", "id")
+    serializer_class = OrganisationSerializer
+    filterset_fields = ["kind", "country"]
+    ordering_fields = ["name"]
+
+
+class PersonViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    ordering_fields = ["name", "updated_at"]
+
+    def get_queryset(self):
+        return (
+            Person.objects.visible_to(self.request.user)
+            .select_related("organisation")
+            .order_by("name", "id")
+        )
