@@ -529,9 +529,19 @@ class FeedToken(models.Model):
             self.save(update_fields=["revoked_at"])
 
 
+def now():
+    # Looked up at call time, unlike `default=timezone.now`, so a test clock applies too.
+    return timezone.now()
+
+
 class RemovalQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self if user.is_staff else self.filter(public=True)
+        """Deletions of what the user could see, and sessions hidden from them since."""
+        removals = self if user.is_staff else self.filter(public=True)
+        still_seen = Session.objects.visible_to(user).values("pk")
+        return removals.exclude(
+            reason=Removal.Reason.HIDDEN, kind=Removal.Kind.SESSION, object_id__in=still_seen
+        )
 
 
 class Removal(models.Model):
@@ -542,12 +552,19 @@ class Removal(models.Model):
         SESSION = "session", _("session")
         MEETING = "meeting", _("meeting")
 
+    class Reason(models.TextChoices):
+        DELETED = "deleted", _("deleted")
+        HIDDEN = "hidden", _("hidden from the public")
+
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(
+        _("reason"), max_length=10, choices=Reason.choices, default=Reason.DELETED
+    )
     object_id = models.PositiveBigIntegerField(_("id"))
     summit = models.ForeignKey(
         Summit, verbose_name=_("summit"), on_delete=models.CASCADE, related_name="removals"
     )
-    removed_at = models.DateTimeField(_("removed"), default=timezone.now, db_index=True)
+    removed_at = models.DateTimeField(_("removed"), default=now, db_index=True)
     public = models.BooleanField(
         _("public"), help_text=_("Whether everyone may learn of it, or staff only.")
     )

@@ -24,6 +24,7 @@ def note_hiding(sender, instance, **kwargs):
     if was_public:
         Removal.objects.create(
             kind=Removal.Kind.SESSION,
+            reason=Removal.Reason.HIDDEN,
             object_id=instance.pk,
             summit_id=instance.summit_id,
             public=True,

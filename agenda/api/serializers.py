@@ -279,7 +279,7 @@ class RemovalSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Removal
-        fields = ["kind", "object_id", "uid", "summit", "removed_at"]
+        fields = ["kind", "reason", "object_id", "uid", "summit", "removed_at"]
 
     def get_uid(self, removal) -> str:
         return uid(removal.kind, removal.object_id)
