@@ -179,27 +179,26 @@ def session_feed(request, summit, slug):
 
 
 def personal_items(user):
-    """Everything a holder is in, as they may see it on the site: sessions, then meetings."""
+    """Everything a holder is in, as they may see it on the site: the sessions they take part
+    in, have a seat or a place in line at, or starred; then their meetings."""
     person = getattr(user, "person", None)
+    sessions = Session.objects.visible_to(user).in_agenda_of(user)
     if person is None:
-        return Session.objects.none(), Meeting.objects.none()
-    sessions = still_listed(Session.objects.visible_to(user).with_person(person))
+        return still_listed(sessions), Meeting.objects.none()
     meetings = still_listed(
         Meeting.objects.visible_to(user)
         .filter(participants__person=person, start__isnull=False)
         .exclude(status=Meeting.Status.REQUESTED)
     )
-    return sessions, meetings
+    return still_listed(sessions), meetings
 
 
 @require_safe
 def personal_feed(request, token):
     holder = FeedToken.objects.holder_of(token)
-    if holder is None:
+    if holder is None or not holder.user.is_active:
         return HttpResponseNotFound(b"", content_type="text/plain")
     user = holder.user
-    if not user.is_active:
-        return HttpResponseNotFound(b"", content_type="text/plain")
     now = timezone.now()
     if holder.last_used_at is None or now - holder.last_used_at > LAST_USED_PRECISION:
         FeedToken.objects.filter(pk=holder.pk).update(last_used_at=now)
@@ -207,7 +206,7 @@ def personal_feed(request, token):
     summit = Summit.objects.current()
     zone = summit.time_zone if summit else settings.TIME_ZONE
     language = feed_language(request)
-    person = user.person
+    name = user.person.name if hasattr(user, "person") else user.get_username()
     session_rows = sessions.with_people(user)
     meeting_rows = meetings.with_participants()
     return respond(
@@ -216,13 +215,13 @@ def personal_feed(request, token):
             session_version(sessions), meeting_version(meetings), extra=(language, zone)
         ),
         build=lambda: ical.build_calendar(
-            name=f"{person.name} — {summit.name if summit else 'Summit'}",
+            name=f"{name} — {summit.name if summit else 'Summit'}",
             zone=zone,
             sessions=session_rows,
             meetings=meeting_rows,
             link=absolute(request),
             language=language,
-            holder=person,
+            holder=getattr(user, "person", None),
         ),
         private=True,
     )

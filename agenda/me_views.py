@@ -1,21 +1,73 @@
-"""The holder's own pages: personal calendar links (one per device, each revocable)."""
+"""The attendee's own pages: the agenda, stars, registrations, personal calendar links."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from agenda import calendar_links
-from agenda.models import FeedToken
+from agenda import calendar_links, seats
+from agenda.models import FeedToken, Session
+from agenda.personal import agenda_for
 
 NEW_SECRET = "new_feed_secret"
 
 
 @login_required
 def me(request):
-    return redirect("me-calendar")
+    return render(
+        request,
+        "me/agenda.html",
+        {"days": agenda_for(request.user), "has_person": hasattr(request.user, "person")},
+    )
+
+
+def back(request, session):
+    """Where a form without JavaScript returns to: the page it came from, at the session."""
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = session.get_absolute_url()
+    return redirect(f"{target.split('#')[0]}#session-{session.pk}")
+
+
+def fetched(request):
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+@login_required
+@require_POST
+def toggle_star(request, session_id):
+    session = get_object_or_404(Session.objects.visible_to(request.user), pk=session_id)
+    if request.POST.get("action") == "unstar":
+        starred = seats.unstar(session=session, user=request.user)
+    else:
+        starred = seats.star(session=session, user=request.user)
+    if fetched(request):
+        return render(request, "agenda/_star.html", {"session": session, "starred": starred})
+    return back(request, session)
+
+
+@login_required
+@require_POST
+def registration(request, session_id):
+    session = get_object_or_404(Session.objects.visible_to(request.user), pk=session_id)
+    person = seats.person_for(request.user)
+    try:
+        if request.POST.get("action") == "cancel":
+            seats.cancel(session=session, person=person, actor=request.user)
+            messages.success(
+                request,
+                _("Your registration for “%(title)s” is cancelled.") % {"title": session.title},
+            )
+        else:
+            outcome = seats.register(session=session, person=person, actor=request.user)
+            messages.success(request, outcome.describe())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return back(request, session)
 
 
 @login_required

@@ -300,6 +300,16 @@ class SessionQuerySet(models.QuerySet):
             models.Prefetch("roles", queryset=roles.select_related("person__organisation"))
         )
 
+    def in_agenda_of(self, user):
+        """Sessions in a user's agenda: taking part, a seat or a place in line, or a star."""
+        person = getattr(user, "person", None)
+        starred = Star.objects.filter(session=OuterRef("pk"), user=user)
+        if person is None:
+            return self.filter(Exists(starred))
+        role = SessionRole.objects.filter(session=OuterRef("pk"), person=person)
+        seat = Registration.objects.active().filter(session=OuterRef("pk"), person=person)
+        return self.filter(Exists(role) | Exists(seat) | Exists(starred))
+
     def with_person(self, person):
         return self.filter(
             Exists(SessionRole.objects.filter(session=OuterRef("pk"), person=person))
@@ -380,6 +390,7 @@ class Session(SequencedModel):
         blank=True,
         help_text=_("Seats open to registration; empty when the session takes no registrations."),
     )
+    seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
     people = models.ManyToManyField(
         Person, through="SessionRole", related_name="sessions", verbose_name=_("people")
     )
@@ -400,6 +411,12 @@ class Session(SequencedModel):
             models.CheckConstraint(
                 condition=Q(capacity__isnull=True) | Q(capacity__gt=0),
                 name="session_capacity_positive",
+            ),
+            # The seat count can never pass the seats on offer, whatever the race.
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True, seats_taken=0)
+                | Q(seats_taken__lte=F("capacity")),
+                name="session_seats_within_capacity",
             ),
         ]
         indexes = [models.Index(fields=["summit", "start"]), models.Index(fields=["updated_at"])]
@@ -423,7 +440,11 @@ class Session(SequencedModel):
 
     @property
     def seats_left(self):
-        return self.seats
+        return None if self.capacity is None else max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def takes_registrations(self):
+        return self.capacity is not None and self.status == self.Status.SCHEDULED
 
     @property
     def is_cancelled(self):
@@ -578,3 +599,143 @@ class Removal(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id} removed {self.removed_at:%Y-%m-%d %H:%M}"
+
+
+class Star(models.Model):
+    """A session an attendee marked for their agenda."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attendee"),
+        on_delete=models.CASCADE,
+        related_name="stars",
+    )
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="stars"
+    )
+    created_at = models.DateTimeField(_("starred"), default=now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("star")
+        verbose_name_plural = _("stars")
+        constraints = [models.UniqueConstraint(fields=["user", "session"], name="star_unique")]
+
+    def __str__(self):
+        return f"{self.user} ★ {self.session}"
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waitlisted(self):
+        return self.filter(status=Registration.Status.WAITLISTED)
+
+    def in_line(self):
+        """The waiting list in the order seats are offered: priority first, then first come."""
+        return self.waitlisted().order_by("-priority", "queued_at", "id")
+
+
+class Registration(models.Model):
+    """A person's place at a session with limited seats: a seat, or a place in line."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    priority = models.BooleanField(
+        _("priority"), default=False, help_text=_("Offered a seat before everyone else in line.")
+    )
+    queued_at = models.DateTimeField(_("in line since"), default=now)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "status", "-priority", "queued_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="registration_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.session} ({self.get_status_display()})"
+
+    @property
+    def position(self):
+        """Place on the waiting list, from 1; None with a seat or cancelled."""
+        if self.status != self.Status.WAITLISTED:
+            return None
+        ahead = Registration.objects.in_line().filter(session_id=self.session_id)
+        ahead = ahead.filter(
+            Q(priority__gt=self.priority)
+            | Q(priority=self.priority, queued_at__lt=self.queued_at)
+            | Q(priority=self.priority, queued_at=self.queued_at, id__lt=self.id)
+        )
+        return ahead.count() + 1
+
+
+class AgendaChange(models.Model):
+    """Who changed whose time, when and how: the answer to "why am I not on the list?"."""
+
+    class Action(models.TextChoices):
+        STARRED = "starred", _("starred")
+        UNSTARRED = "unstarred", _("unstarred")
+        REGISTERED = "registered", _("took a seat")
+        WAITLISTED = "waitlisted", _("joined the waiting list")
+        PROMOTED = "promoted", _("promoted from the waiting list")
+        SKIPPED = "skipped", _("passed over on the waiting list")
+        CANCELLED = "cancelled", _("cancelled a registration")
+        REFUSED = "refused", _("registration refused")
+
+    at = models.DateTimeField(_("when"), default=now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_changes_made",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("for"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="agenda_changes",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attendee"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="agenda_changes",
+    )
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="agenda_changes"
+    )
+    action = models.CharField(_("what"), max_length=20, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("agenda change")
+        verbose_name_plural = _("agenda changes")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.session}"

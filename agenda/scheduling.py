@@ -19,7 +19,7 @@ from django.db import connection
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from agenda.models import Room, Session, SessionRole, TravelTime
+from agenda.models import Registration, Room, Session, SessionRole, TravelTime
 
 
 def utc(moment):
@@ -232,7 +232,8 @@ def room_bookings(*, room_id, start, end, exclude=None):
 
 
 def person_bookings(*, person_ids, start, end, exclude=None):
-    """Each person's commitments between start and end: {person_id: [Booking, ...]}."""
+    """Each person's commitments between start and end (sessions they take part in or have a
+    seat at, meetings they have not declined): {person_id: [Booking, ...]}."""
     from meetings.models import Meeting, MeetingParticipant
 
     found = defaultdict(list)
@@ -270,6 +271,20 @@ def person_bookings(*, person_ids, start, end, exclude=None):
         if isinstance(exclude, Meeting) and meeting.pk == exclude.pk:
             continue
         found[participation.person_id].append(booking_of(meeting))
+    seats = Registration.objects.confirmed().filter(
+        person_id__in=person_ids,
+        session__status=Session.Status.SCHEDULED,
+        session__start__lt=end,
+        session__end__gt=start,
+    )
+    for registration in seats.select_related("session__summit", "session__room__venue"):
+        session = registration.session
+        if (registration.person_id, session.pk) in seen or (
+            isinstance(exclude, Session) and session.pk == exclude.pk
+        ):
+            continue
+        seen.add((registration.person_id, session.pk))
+        found[registration.person_id].append(booking_of(session))
     return found
 
 

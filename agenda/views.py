@@ -9,8 +9,22 @@ from django.utils import timezone
 
 from agenda import calendar_links, timetable
 from agenda.filters import SessionFilter
-from agenda.models import Session, SessionRole, Summit
+from agenda.models import Registration, Session, SessionRole, Star, Summit
 from people.models import Person
+
+
+def mark_starred(sessions, user):
+    """Set `is_starred` on each session for the user, in one query."""
+    starred = set()
+    if user.is_authenticated:
+        starred = set(
+            Star.objects.filter(user=user, session__in=[s.pk for s in sessions]).values_list(
+                "session_id", flat=True
+            )
+        )
+    for session in sessions:
+        session.is_starred = session.pk in starred
+    return sessions
 
 
 def current_summit(request):
@@ -57,7 +71,7 @@ def programme(request, summit):
     summit = get_object_or_404(Summit, slug=summit)
     sessions = Session.objects.visible_to(request.user).filter(summit=summit)
     filters = SessionFilter(request.GET, sessions, request=request, summit=summit)
-    found = list(filters.qs.with_people(request.user))
+    found = mark_starred(list(filters.qs.with_people(request.user)), request.user)
     track = filters.form.cleaned_data.get("track") if filters.form.is_valid() else None
     track_feed = None
     if track is not None:
@@ -94,11 +108,14 @@ def group_by_day_and_time(sessions, summit):
 def grid(request, summit):
     summit = get_object_or_404(Summit, slug=summit)
     day = timetable.chosen_day(summit, request.GET.get("day"), today=timezone.localdate())
-    sessions = list(
-        Session.objects.visible_to(request.user)
-        .filter(summit=summit)
-        .on_day(summit, day)
-        .with_people(request.user)
+    sessions = mark_starred(
+        list(
+            Session.objects.visible_to(request.user)
+            .filter(summit=summit)
+            .on_day(summit, day)
+            .with_people(request.user)
+        ),
+        request.user,
     )
     rooms = list(timetable.rooms_of(summit))
     return render(
@@ -122,6 +139,11 @@ def session_detail(request, summit, slug):
         slug=slug,
     )
     summit = session.summit
+    mark_starred([session], request.user)
+    registration = None
+    person = getattr(request.user, "person", None) if request.user.is_authenticated else None
+    if person is not None:
+        registration = Registration.objects.active().filter(session=session, person=person).first()
     path = f"/{summit.slug}/sessions/{session.slug}.ics"
     roles = defaultdict(list)
     for role in session.roles.all():
@@ -132,6 +154,7 @@ def session_detail(request, summit, slug):
         {
             "summit": summit,
             "session": session,
+            "registration": registration,
             "roles": dict(roles),
             "duration": (session.end - session.start) // timedelta(minutes=1),
             "feed": calendar_links.for_path(request, path, session.title),

@@ -6,6 +6,7 @@ Production sets at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,7 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_countries",
-    "django_htmx",
+    "axes",
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
@@ -62,10 +63,22 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "agenda.middleware.SummitTimezoneMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Repeated failed logins lock that username from that address for a while.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "summit.urls"
 WSGI_APPLICATION = "summit.wsgi.application"
@@ -217,3 +230,4 @@ SUMMIT_ICAL_UID_DOMAIN = os.environ.get("SUMMIT_ICAL_UID_DOMAIN", "summit.invali
 
 # Travel between two venues with no recorded travel time: assume this many minutes.
 SUMMIT_UNKNOWN_TRAVEL_MINUTES = int(os.environ.get("SUMMIT_UNKNOWN_TRAVEL_MINUTES", "0"))
+AXES_VERBOSE = False

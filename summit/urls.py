@@ -28,6 +28,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", me_views.me, name="me"),
     path("me/calendar/", me_views.calendar, name="me-calendar"),
+    path("me/stars/<int:session_id>/", me_views.toggle_star, name="me-star"),
+    path("me/registrations/<int:session_id>/", me_views.registration, name="me-registration"),
     path("", include("people.urls")),
     path("", include("agenda.urls")),
     prefix_default_language=False,

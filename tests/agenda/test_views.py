@@ -206,8 +206,8 @@ def test_unknown_summits_and_sessions_are_404(client, site):
 def test_programme_queries_do_not_grow_with_sessions(client, django_assert_num_queries, size):
     populate(size)
     client.force_login(UserFactory())
-    # session, user, summit zone, summit, tracks, venues, people, sessions, roles
-    with django_assert_num_queries(9):
+    # session, user, summit zone, summit, tracks, venues, people, sessions, roles, stars
+    with django_assert_num_queries(10):
         assert client.get("/many/programme/").status_code == 200
 
 

@@ -1,0 +1,101 @@
+"""An attendee's agenda, day by day, with what the scheduling rules say about it."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.utils import timezone
+
+from agenda import scheduling
+from agenda.feeds import personal_items
+from agenda.models import Registration, SessionRole, Star
+
+
+@dataclass
+class AgendaItem:
+    item: object  # a Session or a Meeting
+    kind: str  # "session" or "meeting"
+    roles: list = field(default_factory=list)
+    registration: object = None
+    position: int | None = None
+    starred: bool = False
+    warnings: list = field(default_factory=list)
+
+    @property
+    def start(self):
+        return self.item.start
+
+    @property
+    def end(self):
+        return self.item.end
+
+
+def waitlist_positions(registrations):
+    """{registration id: place in line} for waitlisted ones, in one query."""
+    waiting = [r for r in registrations if r.status == Registration.Status.WAITLISTED]
+    if not waiting:
+        return {}
+    lines = defaultdict(list)
+    for queued in Registration.objects.in_line().filter(
+        session__in={r.session_id for r in waiting}
+    ):
+        lines[queued.session_id].append(queued.pk)
+    return {
+        r.pk: lines[r.session_id].index(r.pk) + 1 for r in waiting if r.pk in lines[r.session_id]
+    }
+
+
+def agenda_for(user):
+    """[(day, [AgendaItem, ...]), ...] in each summit's local time, conflicts flagged."""
+    sessions, meetings = personal_items(user)
+    sessions = list(sessions.with_people(user).order_by("start", "id"))
+    meetings = list(meetings.with_participants().order_by("start", "id"))
+    person = getattr(user, "person", None)
+    roles, registrations = defaultdict(list), {}
+    if person is not None:
+        for role in SessionRole.objects.filter(person=person, session__in=sessions):
+            roles[role.session_id].append(role.get_role_display())
+        registrations = {
+            r.session_id: r
+            for r in Registration.objects.active().filter(person=person, session__in=sessions)
+        }
+    positions = waitlist_positions(registrations.values())
+    starred = set(
+        Star.objects.filter(user=user, session__in=sessions).values_list("session_id", flat=True)
+    )
+    items = [
+        AgendaItem(
+            item=session,
+            kind="session",
+            roles=roles[session.pk],
+            registration=registrations.get(session.pk),
+            position=positions.get(getattr(registrations.get(session.pk), "pk", None)),
+            starred=session.pk in starred,
+        )
+        for session in sessions
+    ]
+    items += [AgendaItem(item=meeting, kind="meeting") for meeting in meetings]
+    flag_conflicts(items, person)
+    items.sort(key=lambda entry: (entry.start, entry.end))
+    return [
+        (day, list(group))
+        for day, group in groupby(
+            items, key=lambda e: timezone.localtime(e.start, e.item.summit.tz).date()
+        )
+    ]
+
+
+def flag_conflicts(items, person):
+    """Attach the scheduling rules' warnings (two places at once, too little travel time)."""
+    live = [entry for entry in items if entry.item.blocks_time]
+    by_summit = defaultdict(list)
+    for entry in live:
+        by_summit[entry.item.summit_id].append(entry)
+    for summit_id, entries in by_summit.items():
+        travel = scheduling.TravelTimes.for_summit(summit_id)
+        bookings = [scheduling.booking_of(entry.item) for entry in entries]
+        entry_of = {id(entry.item): entry for entry in entries}
+        who = person.name if person is not None else ""
+        for conflict in scheduling.find_person_conflicts(items=bookings, travel=travel, person=who):
+            for item in (conflict.item, conflict.other):
+                entry_of[id(item)].warnings.append(conflict.message)

@@ -1,0 +1,188 @@
+"""Seats and stars: registering takes a free seat or a place in line; cancelling frees the
+seat for the first in line who is free at that time. Every step is recorded.
+
+A seat is taken with one conditional UPDATE (`seats_taken < capacity`), so however many
+people click at once, on SQLite or PostgreSQL, the count never passes the seats on offer;
+a database constraint backs it up.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agenda import scheduling
+from agenda.models import AgendaChange, Registration, Session, Star
+from people.models import Person
+
+
+@dataclass(frozen=True)
+class Outcome:
+    registration: Registration
+    position: int | None
+
+    @property
+    def status(self):
+        return self.registration.status
+
+    def describe(self):
+        if self.status == Registration.Status.CONFIRMED:
+            return _("You have a seat.")
+        if self.status == Registration.Status.WAITLISTED:
+            return _("The session is full: you are number %(position)d on the waiting list.") % {
+                "position": self.position
+            }
+        return _("Your registration is cancelled.")
+
+
+def person_for(user):
+    """The attendee's Person, made (private) on first need for a login without one."""
+    person = getattr(user, "person", None)
+    if person is None:
+        name = user.get_full_name() or user.get_username()
+        person = Person.objects.create(
+            name=name, slug=f"attendee-{user.pk}", is_public=False, user=user
+        )
+    return person
+
+
+def take_seat(session_id):
+    """One conditional UPDATE: True if a seat was free and is now taken."""
+    return bool(
+        Session.objects.filter(pk=session_id, seats_taken__lt=F("capacity")).update(
+            seats_taken=F("seats_taken") + 1
+        )
+    )
+
+
+def free_seat(session_id):
+    Session.objects.filter(pk=session_id, seats_taken__gt=0).update(
+        seats_taken=F("seats_taken") - 1
+    )
+
+
+def clashes(*, session, person):
+    """What the person already has at the session's time (roles, seats, meetings)."""
+    bookings = scheduling.person_bookings(
+        person_ids=[person.pk], start=session.start, end=session.end, exclude=session
+    )
+    return [b.item for b in bookings.get(person.pk, []) if scheduling.overlaps(b, session)]
+
+
+def record(action, *, session, person=None, user=None, actor=None, detail=""):
+    AgendaChange.objects.create(
+        action=action, session=session, person=person, user=user, actor=actor, detail=detail[:500]
+    )
+
+
+def register(*, session, person, actor, priority=False, allow_clash=False):
+    """Take a seat if one is free, else a place in line. Registering again changes nothing."""
+    if not session.takes_registrations:
+        raise ValidationError({"session": _("This session takes no registrations.")})
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update().filter(session=session, person=person).first()
+        )
+        if registration is not None and registration.status != Registration.Status.CANCELLED:
+            return Outcome(registration, registration.position)
+        busy = [] if allow_clash else clashes(session=session, person=person)
+        if busy:
+            message = _("You are already in %(other)s at that time.") % {
+                "other": scheduling.label(busy[0])
+            }
+            record(
+                AgendaChange.Action.REFUSED,
+                session=session,
+                person=person,
+                actor=actor,
+                detail=message,
+            )
+            raise ValidationError({"session": message})
+        status = (
+            Registration.Status.CONFIRMED
+            if take_seat(session.pk)
+            else Registration.Status.WAITLISTED
+        )
+        if registration is None:
+            registration = Registration(session=session, person=person)
+        registration.status = status
+        registration.priority = priority
+        registration.queued_at = timezone.now()
+        registration.save()
+        action = (
+            AgendaChange.Action.REGISTERED
+            if status == Registration.Status.CONFIRMED
+            else AgendaChange.Action.WAITLISTED
+        )
+        record(
+            action,
+            session=session,
+            person=person,
+            actor=actor,
+            detail="priority" if priority else "",
+        )
+        return Outcome(registration, registration.position)
+
+
+def cancel(*, session, person, actor):
+    """Give up a seat or a place in line; the seat goes to the next one who can take it.
+    Cancelling what is already cancelled (or never was) changes nothing."""
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update().filter(session=session, person=person).first()
+        )
+        if registration is None or registration.status == Registration.Status.CANCELLED:
+            return None
+        had_seat = registration.status == Registration.Status.CONFIRMED
+        registration.status = Registration.Status.CANCELLED
+        registration.save(update_fields=["status", "updated_at"])
+        record(AgendaChange.Action.CANCELLED, session=session, person=person, actor=actor)
+        if had_seat:
+            free_seat(session.pk)
+            promote(session=session, actor=actor)
+        return registration
+
+
+def promote(*, session, actor=None):
+    """Offer free seats down the line, passing over anyone who would be in two places."""
+    promoted = []
+    for registration in (
+        Registration.objects.in_line().filter(session=session).select_related("person")
+    ):
+        busy = clashes(session=session, person=registration.person)
+        if busy:
+            record(
+                AgendaChange.Action.SKIPPED,
+                session=session,
+                person=registration.person,
+                actor=actor,
+                detail=_("Already in %(other)s at that time.")
+                % {"other": scheduling.label(busy[0])},
+            )
+            continue
+        if not take_seat(session.pk):
+            break
+        registration.status = Registration.Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        record(
+            AgendaChange.Action.PROMOTED, session=session, person=registration.person, actor=actor
+        )
+        promoted.append(registration)
+    return promoted
+
+
+def star(*, session, user):
+    _star, created = Star.objects.get_or_create(session=session, user=user)
+    if created:
+        record(AgendaChange.Action.STARRED, session=session, user=user, actor=user)
+    return True
+
+
+def unstar(*, session, user):
+    deleted, _rows = Star.objects.filter(session=session, user=user).delete()
+    if deleted:
+        record(AgendaChange.Action.UNSTARRED, session=session, user=user, actor=user)
+    return False
