@@ -10,12 +10,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from agenda import scheduling
+from agenda import scheduling, seats
 from agenda.models import (
+    AgendaChange,
     FeedToken,
+    Registration,
     Room,
     Session,
     SessionRole,
+    Star,
     Summit,
     Track,
     TravelTime,
@@ -236,6 +239,22 @@ class SessionRoleInline(admin.TabularInline):
     fields = ["person", "role", "position"]
 
 
+class RegistrationInline(admin.TabularInline):
+    """Who has a seat and who is in line; changes go through the registration admin so that
+    seats are counted and freed seats offered down the line."""
+
+    model = Registration
+    extra = 0
+    can_delete = False
+    fields = ["person", "status", "priority", "queued_at"]
+    readonly_fields = fields
+    show_change_link = True
+    ordering = ["status", "-priority", "queued_at", "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class HasConflictsFilter(admin.SimpleListFilter):
     title = _("conflicts")
     parameter_name = "conflicts"
@@ -286,13 +305,13 @@ class SessionAdmin(SummitZoneMixin, admin.ModelAdmin):
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["room", "track"]
-    readonly_fields = ["sequence", "updated_at", "current_conflicts"]
-    inlines = [SessionRoleInline]
+    readonly_fields = ["sequence", "updated_at", "current_conflicts", "seats_taken"]
+    inlines = [SessionRoleInline, RegistrationInline]
     actions = ["cancel_sessions", "reinstate_sessions"]
     fieldsets = [
         (None, {"fields": ["summit", "title", "slug", "kind", "abstract"]}),
         (_("When and where"), {"fields": ["start", "end", "room", "track"]}),
-        (_("Audience"), {"fields": ["status", "visibility", "capacity"]}),
+        (_("Audience"), {"fields": ["status", "visibility", "capacity", "seats_taken"]}),
         (
             _("Conflicts"),
             {"fields": ["current_conflicts", "accept_conflicts", "sequence", "updated_at"]},
@@ -388,3 +407,107 @@ class FeedTokenAdmin(admin.ModelAdmin):
             ngettext("%(count)d link revoked.", "%(count)d links revoked.", count)
             % {"count": count},
         )
+
+
+class DirectRegistrationForm(forms.ModelForm):
+    class Meta:
+        model = Registration
+        fields = ["session", "person", "priority"]
+        help_texts = {
+            "priority": _("A guest of honour: takes a free seat, or goes first in line."),
+        }
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    """Staff register someone directly (a seat if free, else first in line) and cancel
+    registrations; the seat count and the waiting list follow the same rules as the site."""
+
+    list_display = ["session", "person", "status", "priority", "queued_at"]
+    list_filter = ["status", "priority", "session__summit", "session"]
+    list_select_related = ["session", "person"]
+    search_fields = ["person__name", "session__title"]
+    autocomplete_fields = ["session", "person"]
+    actions = ["cancel_registrations"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = DirectRegistrationForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["session", "person", "status", "queued_at"] if obj else []
+
+    def get_fields(self, request, obj=None):
+        return (
+            ["session", "person", "status", "priority", "queued_at"]
+            if obj
+            else ["session", "person", "priority"]
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save(update_fields=["priority", "updated_at"])
+            return
+        outcome = seats.register(
+            session=obj.session,
+            person=obj.person,
+            actor=request.user,
+            priority=obj.priority,
+            allow_clash=True,
+        )
+        obj.pk = outcome.registration.pk
+        self.message_user(request, f"{obj.person}: {outcome.describe()}")
+
+    @admin.action(
+        description=_("Cancel the selected registrations (seats go down the line)"),
+        permissions=["change"],
+    )
+    def cancel_registrations(self, request, queryset):
+        cancelled = 0
+        for registration in queryset.select_related("session", "person"):
+            if seats.cancel(
+                session=registration.session, person=registration.person, actor=request.user
+            ):
+                cancelled += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d registration cancelled.", "%(count)d registrations cancelled.", cancelled
+            )
+            % {"count": cancelled},
+        )
+
+
+@admin.register(AgendaChange)
+class AgendaChangeAdmin(admin.ModelAdmin):
+    """The record of every change to an attendee's time: read only."""
+
+    list_display = ["at", "action", "person", "user", "session", "actor", "detail"]
+    list_filter = ["action", "session__summit"]
+    list_select_related = ["person", "user", "session", "actor"]
+    search_fields = ["person__name", "user__username", "session__title", "detail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Star)
+class StarAdmin(admin.ModelAdmin):
+    list_display = ["user", "session", "created_at"]
+    list_filter = ["session__summit"]
+    list_select_related = ["user", "session"]
+    search_fields = ["user__username", "session__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from agenda import ical
-from agenda.models import FeedToken, Session, Summit, Track
+from agenda.models import FeedToken, Registration, Session, Summit, Track
 from meetings.models import Meeting
 from people.models import Person
 
@@ -208,11 +208,19 @@ def personal_feed(request, token):
     language = feed_language(request)
     name = user.person.name if hasattr(user, "person") else user.get_username()
     session_rows = sessions.with_people(user)
+    person = getattr(user, "person", None)
+    waiting = set(
+        Registration.objects.waitlisted().filter(person=person).values_list("session_id", flat=True)
+        if person
+        else []
+    )
     meeting_rows = meetings.with_participants()
     return respond(
         request,
         version=version_of(
-            session_version(sessions), meeting_version(meetings), extra=(language, zone)
+            session_version(sessions),
+            meeting_version(meetings),
+            extra=(language, zone, sorted(waiting)),
         ),
         build=lambda: ical.build_calendar(
             name=f"{name} — {summit.name if summit else 'Summit'}",
@@ -221,7 +229,8 @@ def personal_feed(request, token):
             meetings=meeting_rows,
             link=absolute(request),
             language=language,
-            holder=getattr(user, "person", None),
+            holder=person,
+            waiting=waiting,
         ),
         private=True,
     )

@@ -27,11 +27,14 @@ def uid(kind, pk):
     return f"{kind}-{pk}@{settings.SUMMIT_ICAL_UID_DOMAIN}"
 
 
-def build_calendar(*, name, zone, sessions=(), meetings=(), link=None, language=None, holder=None):
+def build_calendar(
+    *, name, zone, sessions=(), meetings=(), link=None, language=None, holder=None, waiting=()
+):
     """A calendar of sessions and meetings in one zone.
 
     `link(obj)` gives an absolute URL for an item (or None); `holder` is the person whose
-    personal feed this is, so that a meeting they declined shows as cancelled to them.
+    personal feed this is, so that a meeting they declined shows as cancelled to them;
+    `waiting` holds the ids of sessions where the holder is on the waiting list (tentative).
     """
     with translation.override(language or settings.LANGUAGE_CODE):
         calendar = Calendar()
@@ -44,7 +47,7 @@ def build_calendar(*, name, zone, sessions=(), meetings=(), link=None, language=
         calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
         calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
         calendar.add_component(build_vtimezone(zone))
-        events = [session_event(s, zone, link) for s in sessions]
+        events = [session_event(s, zone, link, waiting=s.pk in waiting) for s in sessions]
         events += [meeting_event(m, zone, link, holder) for m in meetings]
         for event in sorted(events, key=lambda e: (e.decoded("DTSTART"), str(e["UID"]))):
             calendar.add_component(event)
@@ -93,12 +96,13 @@ def titled(title, cancelled):
     return _("Cancelled: %(title)s") % {"title": title} if cancelled else title
 
 
-def session_event(session, zone, link):
+def session_event(session, zone, link, waiting=False):
     event = Event()
     event.add("UID", uid("session", session.pk))
     url = common(event, session, zone, link)
     event.add("SUMMARY", titled(session.title, session.is_cancelled))
-    event.add("STATUS", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+    status = "TENTATIVE" if waiting else "CONFIRMED"
+    event.add("STATUS", "CANCELLED" if session.is_cancelled else status)
     event.add("CLASS", "PUBLIC" if session.visibility == session.Visibility.PUBLIC else "PRIVATE")
     categories = [str(session.get_kind_display())]
     if session.track_id:
@@ -107,6 +111,8 @@ def session_event(session, zone, link):
     lines = []
     if session.is_cancelled:
         lines += [_("This session is cancelled."), ""]
+    elif waiting:
+        lines += [_("You are on the waiting list."), ""]
     for role in session.roles.all():
         lines.append(f"{role.get_role_display()}: {role.person.name}")
     if session.abstract:

@@ -49,6 +49,13 @@ def person_for(user):
     return person
 
 
+def line_up(session):
+    """Registrations for one session take turns (a row lock on PostgreSQL; SQLite's write
+    lock does the same), so each place in line is told exactly. The seat count itself is
+    guarded by take_seat's conditional UPDATE whatever happens."""
+    list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk"))
+
+
 def take_seat(session_id):
     """One conditional UPDATE: True if a seat was free and is now taken."""
     return bool(
@@ -83,54 +90,43 @@ def register(*, session, person, actor, priority=False, allow_clash=False):
     if not session.takes_registrations:
         raise ValidationError({"session": _("This session takes no registrations.")})
     with transaction.atomic():
+        line_up(session)
         registration = (
             Registration.objects.select_for_update().filter(session=session, person=person).first()
         )
         if registration is not None and registration.status != Registration.Status.CANCELLED:
             return Outcome(registration, registration.position)
         busy = [] if allow_clash else clashes(session=session, person=person)
-        if busy:
-            message = _("You are already in %(other)s at that time.") % {
-                "other": scheduling.label(busy[0])
-            }
-            record(
-                AgendaChange.Action.REFUSED,
-                session=session,
-                person=person,
-                actor=actor,
-                detail=message,
-            )
-            raise ValidationError({"session": message})
-        status = (
-            Registration.Status.CONFIRMED
-            if take_seat(session.pk)
-            else Registration.Status.WAITLISTED
-        )
-        if registration is None:
-            registration = Registration(session=session, person=person)
-        registration.status = status
-        registration.priority = priority
-        registration.queued_at = timezone.now()
-        registration.save()
-        action = (
-            AgendaChange.Action.REGISTERED
-            if status == Registration.Status.CONFIRMED
-            else AgendaChange.Action.WAITLISTED
-        )
-        record(
-            action,
-            session=session,
-            person=person,
-            actor=actor,
-            detail="priority" if priority else "",
-        )
-        return Outcome(registration, registration.position)
+        if not busy:
+            return take_place(session, person, registration, actor=actor, priority=priority)
+    # Recorded outside the transaction, so that the refusal itself is kept.
+    message = _("You are already in %(other)s at that time.") % {"other": scheduling.label(busy[0])}
+    record(AgendaChange.Action.REFUSED, session=session, person=person, actor=actor, detail=message)
+    raise ValidationError({"session": message})
+
+
+def take_place(session, person, registration, *, actor, priority):
+    """A seat if one is free, else the end of the line (the front, with priority)."""
+    taken = take_seat(session.pk)
+    status = Registration.Status.CONFIRMED if taken else Registration.Status.WAITLISTED
+    if registration is None:
+        registration = Registration(session=session, person=person)
+    registration.status = status
+    registration.priority = priority
+    registration.queued_at = timezone.now()
+    registration.save()
+    action = AgendaChange.Action.REGISTERED if taken else AgendaChange.Action.WAITLISTED
+    record(
+        action, session=session, person=person, actor=actor, detail="priority" if priority else ""
+    )
+    return Outcome(registration, registration.position)
 
 
 def cancel(*, session, person, actor):
     """Give up a seat or a place in line; the seat goes to the next one who can take it.
     Cancelling what is already cancelled (or never was) changes nothing."""
     with transaction.atomic():
+        line_up(session)
         registration = (
             Registration.objects.select_for_update().filter(session=session, person=person).first()
         )

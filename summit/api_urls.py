@@ -2,7 +2,13 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from agenda.api import views as agenda
-from agenda.api.me import MeView
+from agenda.api.me import (
+    MeView,
+    MyRegistrationsView,
+    MyRegistrationView,
+    MyStarsView,
+    MyStarView,
+)
 from meetings.api import views as meetings
 from people.api import views as people
 
@@ -20,5 +26,13 @@ router.register("meetings", meetings.MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
+    path("me/stars/", MyStarsView.as_view(), name="api-my-stars"),
+    path("me/stars/<int:session_id>/", MyStarView.as_view(), name="api-my-star"),
+    path("me/registrations/", MyRegistrationsView.as_view(), name="api-my-registrations"),
+    path(
+        "me/registrations/<int:session_id>/",
+        MyRegistrationView.as_view(),
+        name="api-my-registration",
+    ),
     *router.urls,
 ]

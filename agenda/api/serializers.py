@@ -5,10 +5,10 @@ from agenda import scheduling
 from agenda.ical import uid
 from agenda.models import Removal, Room, Session, SessionRole, Summit, Track, TravelTime, Venue
 from people.models import Person
-from summit.api import OffsetDateTimeField
+from summit.api import OffsetDateTimeField, StrictModelSerializer
 
 
-class SummitSerializer(serializers.ModelSerializer):
+class SummitSerializer(StrictModelSerializer):
     class Meta:
         model = Summit
         fields = [
@@ -35,7 +35,7 @@ class SummitSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class TravelTimeSerializer(serializers.ModelSerializer):
+class TravelTimeSerializer(StrictModelSerializer):
     class Meta:
         model = TravelTime
         fields = ["id", "origin", "destination", "minutes"]
@@ -61,7 +61,7 @@ class TravelTimeSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class TravelFromSerializer(serializers.ModelSerializer):
+class TravelFromSerializer(StrictModelSerializer):
     to = serializers.PrimaryKeyRelatedField(source="destination", read_only=True)
 
     class Meta:
@@ -69,7 +69,7 @@ class TravelFromSerializer(serializers.ModelSerializer):
         fields = ["to", "minutes"]
 
 
-class VenueSerializer(serializers.ModelSerializer):
+class VenueSerializer(StrictModelSerializer):
     travel_times = TravelFromSerializer(source="travel_from", many=True, read_only=True)
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
@@ -100,14 +100,14 @@ class VenueSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class RoomSerializer(serializers.ModelSerializer):
+class RoomSerializer(StrictModelSerializer):
     class Meta:
         model = Room
         fields = ["id", "venue", "slug", "name", "capacity", "position", "updated_at"]
         read_only_fields = ["updated_at"]
 
 
-class TrackSerializer(serializers.ModelSerializer):
+class TrackSerializer(StrictModelSerializer):
     colour = serializers.RegexField(
         r"^#[0-9a-fA-F]{6}$",
         required=False,
@@ -120,7 +120,7 @@ class TrackSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class SessionRoleSerializer(serializers.ModelSerializer):
+class SessionRoleSerializer(StrictModelSerializer):
     name = serializers.CharField(source="person.name", read_only=True)
     slug = serializers.CharField(source="person.slug", read_only=True)
 
@@ -129,7 +129,7 @@ class SessionRoleSerializer(serializers.ModelSerializer):
         fields = ["person", "name", "slug", "role"]
 
 
-class ConflictCheckedSerializer(serializers.ModelSerializer):
+class ConflictCheckedSerializer(StrictModelSerializer):
     """Writes pass the same scheduling checks as the admin: refusals are 400s naming the field
     and the clashing item; warnings (a person elsewhere, or short of travel time) are 400s too
     unless the client sends `accept_conflicts: true`."""
@@ -274,7 +274,7 @@ class SessionSerializer(ConflictCheckedSerializer):
                 SessionRole.objects.create(session=session, position=position, **role)
 
 
-class RemovalSerializer(serializers.ModelSerializer):
+class RemovalSerializer(StrictModelSerializer):
     uid = serializers.SerializerMethodField()
 
     class Meta:

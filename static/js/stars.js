@@ -4,7 +4,8 @@ document.addEventListener("submit", function (event) {
   var form = event.target;
   if (!form.classList || !form.classList.contains("star-form")) return;
   event.preventDefault();
-  fetch(form.action, {
+  // getAttribute: the form has a field named "action", which shadows form.action.
+  fetch(form.getAttribute("action"), {
     method: "POST",
     body: new FormData(form),
     headers: { "X-Requested-With": "fetch" },

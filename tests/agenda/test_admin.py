@@ -89,6 +89,10 @@ def session_data(session, **changes):
         "roles-INITIAL_FORMS": len(roles),
         "roles-MIN_NUM_FORMS": 0,
         "roles-MAX_NUM_FORMS": 1000,
+        "registrations-TOTAL_FORMS": 0,
+        "registrations-INITIAL_FORMS": 0,
+        "registrations-MIN_NUM_FORMS": 0,
+        "registrations-MAX_NUM_FORMS": 1000,
     }
     for index, role in enumerate(roles):
         data |= {
@@ -155,7 +159,9 @@ def test_a_travel_warning_needs_staff_to_accept_it(staff_client, programme):
     before = snapshot()
     response = staff_client.post(url, data)
     assert response.status_code == 200
-    [formset] = [f.formset for f in response.context["inline_admin_formsets"]]
+    [formset] = [
+        f.formset for f in response.context["inline_admin_formsets"] if f.formset.prefix == "roles"
+    ]
     [warning, advice] = formset.non_form_errors()
     assert "Henna Virkkunen has 15 min" in warning and "takes 35 min" in warning
     assert "Save despite the warnings" in advice

@@ -309,6 +309,6 @@ def test_feed_queries_do_not_grow_with_items(client, django_assert_num_queries, 
 def test_personal_feed_queries_do_not_grow_with_items(client, django_assert_num_queries, size):
     holder = populate(size)
     url = personal_url(holder.user)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(url)
     assert len(events(response.content)) == 2 * size

@@ -1,0 +1,141 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from agenda import seats
+from agenda.models import AgendaChange, Registration, Session
+from tests.factories import PersonFactory, RoomFactory, SessionFactory, SessionRoleFactory, paris
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def workshop():
+    return SessionFactory(
+        title="Workshop on AI in health", kind="workshop", capacity=2, room=RoomFactory(capacity=40)
+    )
+
+
+def register(session, person, **kwargs):
+    return seats.register(session=session, person=person, actor=None, **kwargs)
+
+
+def statuses(session):
+    return {
+        r.person.name: (r.status, r.position)
+        for r in Registration.objects.filter(session=session).select_related("person")
+    }
+
+
+def test_seats_then_a_waiting_list_with_positions(workshop):
+    people = [PersonFactory(name=name) for name in ["Ada", "Bo", "Cy", "Di"]]
+    outcomes = [register(workshop, person) for person in people]
+    assert [(o.status, o.position) for o in outcomes] == [
+        ("confirmed", None),
+        ("confirmed", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+    ]
+    assert outcomes[2].describe() == "The session is full: you are number 1 on the waiting list."
+    workshop.refresh_from_db()
+    assert (workshop.seats_taken, workshop.seats_left) == (2, 0)
+
+
+def test_registering_twice_changes_nothing(workshop):
+    person = PersonFactory()
+    first = register(workshop, person)
+    again = register(workshop, person)
+    assert again.registration.pk == first.registration.pk
+    assert Session.objects.get(pk=workshop.pk).seats_taken == 1
+
+
+def test_cancelling_promotes_the_first_in_line(workshop):
+    ada, bo, cy, di = (PersonFactory(name=name) for name in ["Ada", "Bo", "Cy", "Di"])
+    for person in (ada, bo, cy, di):
+        register(workshop, person)
+    seats.cancel(session=workshop, person=ada, actor=None)
+    assert statuses(workshop) == {
+        "Ada": ("cancelled", None),
+        "Bo": ("confirmed", None),
+        "Cy": ("confirmed", None),
+        "Di": ("waitlisted", 1),
+    }
+    assert Session.objects.get(pk=workshop.pk).seats_taken == 2
+
+
+def test_cancelling_twice_is_harmless(workshop):
+    ada, bo = PersonFactory(), PersonFactory()
+    register(workshop, ada)
+    register(workshop, bo)
+    seats.cancel(session=workshop, person=ada, actor=None)
+    assert seats.cancel(session=workshop, person=ada, actor=None) is None
+    assert seats.cancel(session=workshop, person=PersonFactory(), actor=None) is None
+    assert Session.objects.get(pk=workshop.pk).seats_taken == 1
+
+
+def test_promotion_passes_over_someone_who_would_be_in_two_places(workshop):
+    ada, bo, cy, di = (PersonFactory(name=name) for name in ["Ada", "Bo", "Cy", "Di"])
+    for person in (ada, bo, cy, di):
+        register(workshop, person)
+    # While Cy waits, Cy is put on a panel at the same time.
+    SessionRoleFactory(
+        person=cy,
+        session=SessionFactory(room=RoomFactory(), start=workshop.start, end=workshop.end),
+    )
+    seats.cancel(session=workshop, person=ada, actor=None)
+    assert statuses(workshop)["Cy"] == ("waitlisted", 1)
+    assert statuses(workshop)["Di"] == ("confirmed", None)
+    [skipped] = AgendaChange.objects.filter(action="skipped")
+    assert skipped.person == cy and "Already in session" in skipped.detail
+
+
+def test_priority_goes_first_in_line(workshop):
+    for name in ["Ada", "Bo", "Cy"]:
+        register(workshop, PersonFactory(name=name))
+    vip = PersonFactory(name="Minister")
+    assert register(workshop, vip, priority=True).position == 1
+    assert statuses(workshop)["Cy"] == ("waitlisted", 2)
+
+
+def test_a_clashing_registration_is_refused_and_recorded(workshop):
+    person = PersonFactory()
+    other = SessionFactory(room=RoomFactory(), start=workshop.start, end=workshop.end, capacity=5)
+    register(other, person)
+    with pytest.raises(ValidationError) as refused:
+        register(workshop, person)
+    assert "You are already in session" in refused.value.message_dict["session"][0]
+    assert AgendaChange.objects.filter(action="refused", person=person).count() == 1
+    assert register(workshop, person, allow_clash=True).status == "confirmed"
+
+
+def test_sessions_without_seats_take_no_registrations():
+    with pytest.raises(ValidationError):
+        register(SessionFactory(capacity=None), PersonFactory())
+    cancelled = SessionFactory(capacity=10, status="cancelled")
+    with pytest.raises(ValidationError):
+        register(cancelled, PersonFactory())
+
+
+def test_the_database_refuses_more_seats_than_capacity(workshop):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Session.objects.filter(pk=workshop.pk).update(seats_taken=3)
+
+
+def test_every_step_is_recorded(workshop):
+    ada, bo = PersonFactory(), PersonFactory()
+    register(workshop, ada)
+    register(workshop, bo)
+    register(workshop, PersonFactory())
+    seats.cancel(session=workshop, person=ada, actor=None)
+    assert list(AgendaChange.objects.order_by("id").values_list("action", flat=True)) == [
+        "registered",
+        "registered",
+        "waitlisted",
+        "cancelled",
+        "promoted",
+    ]
+
+
+def test_registration_by_one_person_at_paris_time(workshop):
+    # Sanity: the fixture session sits on the summit's first day in Paris time.
+    assert workshop.start == paris(10, 10)
