@@ -217,17 +217,22 @@ def lock_room(room_id):
 
 def room_bookings(*, room_id, start, end, exclude=None):
     """Sessions and meetings holding the room at some point between start and end."""
+    return room_bookings_between(room_ids=[room_id], start=start, end=end, exclude=exclude)
+
+
+def room_bookings_between(*, room_ids, start, end, exclude=None):
+    """Sessions and meetings holding any of these rooms between start and end."""
     from meetings.models import Meeting
 
-    sessions = Session.objects.scheduled().filter(room_id=room_id).overlapping(start, end)
-    meetings = Meeting.objects.holding_time().filter(room_id=room_id).overlapping(start, end)
+    sessions = Session.objects.scheduled().filter(room_id__in=room_ids).overlapping(start, end)
+    meetings = Meeting.objects.holding_time().filter(room_id__in=room_ids).overlapping(start, end)
     if isinstance(exclude, Session) and exclude.pk:
         sessions = sessions.exclude(pk=exclude.pk)
     if isinstance(exclude, Meeting) and exclude.pk:
         meetings = meetings.exclude(pk=exclude.pk)
     return [
         *sessions.select_related("summit", "room__venue"),
-        *meetings.select_related("summit", "room__venue"),
+        *meetings.select_related("summit", "room__venue", "venue"),
     ]
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,14 @@ class MeetingQuerySet(models.QuerySet):
         takes_part = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), person__user=user)
         return self.filter(public | Exists(takes_part))
 
+    def of_person(self, person):
+        return self.filter(
+            Exists(MeetingParticipant.objects.filter(meeting=OuterRef("pk"), person=person))
+        )
+
+    def overdue(self, now):
+        return self.filter(status__in=Meeting.OPEN_STATUSES, respond_by__lt=now)
+
     def holding_time(self):
         """Meetings that occupy their time and room: a time was offered or agreed."""
         return self.filter(status__in=Meeting.HOLDING_STATUSES, start__isnull=False)
@@ -28,7 +37,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(start__lt=end, end__gt=start)
 
     def with_participants(self):
-        participants = MeetingParticipant.objects.select_related("person")
+        participants = MeetingParticipant.objects.select_related("person__user")
         return self.select_related("summit", "room__venue", "venue").prefetch_related(
             models.Prefetch("participants", queryset=participants)
         )
@@ -41,12 +50,15 @@ class Meeting(SequencedModel):
         CONFIRMED = "confirmed", _("Confirmed")
         DECLINED = "declined", _("Declined")
         CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
 
     class Confidentiality(models.TextChoices):
         CONFIDENTIAL = "confidential", _("Confidential: participants and staff only")
         PUBLIC = "public", _("Public: announced like a session")
 
     HOLDING_STATUSES = (Status.PROPOSED, Status.CONFIRMED)
+    OPEN_STATUSES = (Status.REQUESTED, Status.PROPOSED)
+    CLOSED_STATUSES = (Status.DECLINED, Status.CANCELLED, Status.EXPIRED)
 
     summit = models.ForeignKey(
         Summit, verbose_name=_("summit"), on_delete=models.CASCADE, related_name="meetings"
@@ -83,6 +95,12 @@ class Meeting(SequencedModel):
         choices=Confidentiality.choices,
         default=Confidentiality.CONFIDENTIAL,
     )
+    respond_by = models.DateTimeField(
+        _("answer by"),
+        null=True,
+        blank=True,
+        help_text=_("A request or proposal left unanswered by then expires."),
+    )
     requested_by = models.ForeignKey(
         Person,
         verbose_name=_("requested by"),
@@ -116,6 +134,19 @@ class Meeting(SequencedModel):
             models.CheckConstraint(
                 condition=~Q(status__in=["proposed", "confirmed"]) | Q(start__isnull=False),
                 name="meeting_with_time_when_proposed",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "requested",
+                        "proposed",
+                        "confirmed",
+                        "declined",
+                        "cancelled",
+                        "expired",
+                    ]
+                ),
+                name="meeting_status_known",
             ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gt=0), name="meeting_duration_positive"
@@ -185,3 +216,31 @@ class MeetingParticipant(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.meeting}"
+
+
+class MeetingTransition(models.Model):
+    """One step of a meeting's life: who moved it, when, from what to what."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_transitions",
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Meeting.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Meeting.Status.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("meeting transition")
+        verbose_name_plural = _("meeting transitions")
+
+    def __str__(self):
+        return f"{self.meeting}: {self.from_status} → {self.to_status}"

@@ -226,6 +226,14 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# The ORGANIZER of meeting invitations sent by email.
+SUMMIT_ORGANIZER_EMAIL = os.environ.get("SUMMIT_ORGANIZER_EMAIL", "protocol@summit.invalid")
+
+# The slot finder: minutes kept free before and after a meeting, and the step between the
+# start times it tries.
+SUMMIT_MEETING_BUFFER_MINUTES = int(os.environ.get("SUMMIT_MEETING_BUFFER_MINUTES", "10"))
+SUMMIT_SLOT_STEP_MINUTES = int(os.environ.get("SUMMIT_SLOT_STEP_MINUTES", "15"))
+
 # The domain part of every calendar UID: keep it fixed once calendars have subscribed.
 SUMMIT_ICAL_UID_DOMAIN = os.environ.get("SUMMIT_ICAL_UID_DOMAIN", "summit.invalid")
 

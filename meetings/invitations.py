@@ -1,0 +1,97 @@
+"""Calendar invitations by email (iTIP, RFC 5546): METHOD:REQUEST when a meeting is confirmed
+or moved, METHOD:CANCEL when it is called off, with the same UID and SEQUENCE as the feeds,
+so calendars that never poll a feed still learn of the change."""
+
+from email import encoders
+from email.mime.base import MIMEBase
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from icalendar import Calendar, vCalAddress, vText
+
+from agenda import ical
+from agenda.vtimezone import build_vtimezone
+from meetings.models import Meeting
+
+
+def organizer_address():
+    return settings.SUMMIT_ORGANIZER_EMAIL
+
+
+def build_invitation(meeting, *, method):
+    """The iTIP message for a meeting: one VEVENT with ORGANIZER and every ATTENDEE."""
+    zone = meeting.summit.time_zone
+    calendar = Calendar()
+    calendar.add("PRODID", ical.PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", method)
+    calendar.add_component(build_vtimezone(zone))
+    event = ical.meeting_event(meeting, zone, link=None)
+    if method == "CANCEL":
+        event["STATUS"] = vText("CANCELLED")
+    # An iTIP message is stamped when it is sent (RFC 5546 2.1.5).
+    event.pop("DTSTAMP")
+    event.add("DTSTAMP", timezone.now())
+    organizer = vCalAddress(f"mailto:{organizer_address()}")
+    organizer.params["CN"] = vText(meeting.summit.name)
+    event.add("ORGANIZER", organizer)
+    for participant in meeting.participants.all():
+        email = participant.person.user.email if participant.person.user_id else ""
+        if not email:
+            continue
+        attendee = vCalAddress(f"mailto:{email}")
+        attendee.params["CN"] = vText(participant.person.name)
+        attendee.params["ROLE"] = vText(
+            "REQ-PARTICIPANT" if participant.is_principal else "OPT-PARTICIPANT"
+        )
+        attendee.params["PARTSTAT"] = vText(
+            {"accepted": "ACCEPTED", "declined": "DECLINED"}.get(
+                participant.response, "NEEDS-ACTION"
+            )
+        )
+        event.add("ATTENDEE", attendee)
+    calendar.add_component(event)
+    return calendar
+
+
+def send(meeting, *, method="REQUEST"):
+    """Email each participant with a login and an address; returns how many were sent."""
+    meeting = Meeting.objects.with_participants().get(pk=meeting.pk)
+    if meeting.start is None:
+        return 0
+    recipients = [
+        p.person.user.email
+        for p in meeting.participants.all()
+        if p.person.user_id and p.person.user.email
+    ]
+    if not recipients:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        data = ical.to_bytes(build_invitation(meeting, method=method))
+        subject = (
+            _("Cancelled: %(title)s") if method == "CANCEL" else _("Invitation: %(title)s")
+        ) % {"title": meeting.title}
+        when = timezone.localtime(meeting.start, meeting.summit.tz)
+        body = _("%(title)s, %(when)s (%(zone)s). The invitation is attached.") % {
+            "title": meeting.title,
+            "when": when.strftime("%Y-%m-%d %H:%M"),
+            "zone": meeting.summit.time_zone,
+        }
+    sent = 0
+    for address in recipients:
+        message = EmailMultiAlternatives(subject=subject, body=body, to=[address])
+        message.attach(calendar_part(data, method))
+        sent += message.send()
+    return sent
+
+
+def calendar_part(data, method):
+    """The .ics as base64, so that its CRLF line ends reach the calendar untouched."""
+    part = MIMEBase("text", "calendar", method=method, charset="utf-8")
+    part.set_payload(data)
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+    return part
