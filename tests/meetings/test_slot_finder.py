@@ -35,10 +35,10 @@ def at(hour, minute=0):
     return paris(11, hour, minute)
 
 
-def search(people, rooms, start=at(9), end=at(18), minutes=30, buffer=0):
+def search(people, rooms, start=None, end=None, minutes=30, buffer=0):
     return find_slots(
-        window_start=start,
-        window_end=end,
+        window_start=start or at(9),
+        window_end=end or at(18),
         duration=timedelta(minutes=minutes),
         people=people,
         rooms=rooms,
