@@ -133,8 +133,25 @@ def sessions_feed(request, *, summit, sessions, name, filename=None, private=Fal
 
 @require_safe
 def programme_feed(request, summit):
+    """Every public session, and the public meetings announced like sessions."""
     summit = get_object_or_404(Summit, slug=summit)
-    return sessions_feed(request, summit=summit, sessions=public_sessions(summit), name=summit.name)
+    sessions = public_sessions(summit)
+    meetings = still_listed(
+        Meeting.objects.visible_to(AnonymousUser()).filter(summit=summit).announced()
+    )
+    language = feed_language(request)
+    return respond(
+        request,
+        version=version_of(session_version(sessions), meeting_version(meetings), extra=language),
+        build=lambda: ical.build_calendar(
+            name=summit.name,
+            zone=summit.time_zone,
+            sessions=sessions.with_people(AnonymousUser()),
+            meetings=meetings.with_participants(),
+            link=absolute(request),
+            language=language,
+        ),
+    )
 
 
 @require_safe

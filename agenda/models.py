@@ -395,6 +395,8 @@ class Session(SequencedModel):
         Person, through="SessionRole", related_name="sessions", verbose_name=_("people")
     )
 
+    is_meeting = False
+
     objects = SessionQuerySet.as_manager()
 
     class Meta:

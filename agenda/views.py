@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import groupby
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -10,6 +10,7 @@ from django.utils import timezone
 from agenda import calendar_links, timetable
 from agenda.filters import SessionFilter
 from agenda.models import Registration, Session, SessionRole, Star, Summit
+from meetings.models import Meeting
 from people.models import Person
 
 
@@ -25,6 +26,17 @@ def mark_starred(sessions, user):
     for session in sessions:
         session.is_starred = session.pk in starred
     return sessions
+
+
+def announced_meetings(summit, user, filters):
+    """Public meetings shown like sessions, unless a filter they cannot match is in use."""
+    data = filters.form.cleaned_data if filters.form.is_valid() else {}
+    if any(data.get(name) for name in ("track", "kind", "person", "q", "venue")):
+        return []
+    meetings = Meeting.objects.visible_to(user).filter(summit=summit).announced()
+    if data.get("day"):
+        meetings = meetings.overlapping(*summit.day_bounds(date.fromisoformat(data["day"])))
+    return list(meetings.with_participants())
 
 
 def current_summit(request):
@@ -72,6 +84,7 @@ def programme(request, summit):
     sessions = Session.objects.visible_to(request.user).filter(summit=summit)
     filters = SessionFilter(request.GET, sessions, request=request, summit=summit)
     found = mark_starred(list(filters.qs.with_people(request.user)), request.user)
+    found += announced_meetings(summit, request.user, filters)
     track = filters.form.cleaned_data.get("track") if filters.form.is_valid() else None
     track_feed = None
     if track is not None:
@@ -94,7 +107,9 @@ def programme(request, summit):
 
 def group_by_day_and_time(sessions, summit):
     """[(day, [(start, [session, ...]), ...]), ...] in the summit's local time."""
-    local = [(timezone.localtime(s.start, summit.tz), s) for s in sessions]
+    local = sorted(
+        ((timezone.localtime(s.start, summit.tz), s) for s in sessions), key=lambda pair: pair[0]
+    )
     days = []
     for day, items in groupby(local, key=lambda pair: pair[0].date()):
         slots = [
@@ -118,6 +133,17 @@ def grid(request, summit):
         request.user,
     )
     rooms = list(timetable.rooms_of(summit))
+    # Rooms held by meetings: announced ones for everyone; staff also see confidential ones,
+    # as reserved.
+    meetings = Meeting.objects.filter(summit=summit, room__isnull=False).overlapping(
+        *summit.day_bounds(day)
+    )
+    meetings = (
+        meetings.holding_time()
+        if request.user.is_staff
+        else meetings.visible_to(request.user).announced()
+    )
+    placed = sessions + list(meetings.select_related("room__venue", "venue"))
     return render(
         request,
         "agenda/grid.html",
@@ -125,7 +151,7 @@ def grid(request, summit):
             "summit": summit,
             "nav": "grid",
             "day": day,
-            "grid": timetable.build(day=day, zone=summit.tz, rooms=rooms, sessions=sessions),
+            "grid": timetable.build(day=day, zone=summit.tz, rooms=rooms, sessions=placed),
             "days": group_by_day_and_time(sessions, summit),
             "tracks": summit.tracks.all(),
         },

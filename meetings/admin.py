@@ -1,4 +1,12 @@
+from datetime import datetime
+
 from django.contrib import admin
+from django.contrib import messages as django_messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agenda.admin import (
@@ -8,8 +16,9 @@ from agenda.admin import (
     conflict_list,
     local_time,
 )
-from meetings import scheduling
-from meetings.models import Meeting, MeetingParticipant
+from agenda.models import Room
+from meetings import lifecycle, scheduling
+from meetings.models import Meeting, MeetingParticipant, MeetingTransition
 
 
 class MeetingForm(ConflictCheckedForm):
@@ -17,7 +26,7 @@ class MeetingForm(ConflictCheckedForm):
         model = Meeting
         fields = [
             *("summit", "title", "purpose", "requested_by", "confidentiality"),
-            *("window_start", "window_end", "duration_minutes"),
+            *("window_start", "window_end", "duration_minutes", "respond_by"),
             *("status", "start", "end", "venue", "room"),
         ]
 
@@ -38,6 +47,18 @@ class ParticipantInline(admin.TabularInline):
     fields = ["person", "side", "is_principal", "response", "responded_at"]
 
 
+class TransitionInline(admin.TabularInline):
+    model = MeetingTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    verbose_name_plural = _("history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SummitZoneMixin, admin.ModelAdmin):
     form = MeetingForm
@@ -48,10 +69,15 @@ class MeetingAdmin(SummitZoneMixin, admin.ModelAdmin):
     date_hierarchy = "window_start"
     autocomplete_fields = ["room", "venue", "requested_by"]
     readonly_fields = ["sequence", "updated_at", "current_conflicts"]
-    inlines = [ParticipantInline]
+    inlines = [ParticipantInline, TransitionInline]
+    actions = ["cancel_meetings", "expire_overdue"]
+    change_form_template = "admin/meetings/meeting/change_form.html"
     fieldsets = [
         (None, {"fields": ["summit", "title", "purpose", "requested_by", "confidentiality"]}),
-        (_("Request"), {"fields": ["window_start", "window_end", "duration_minutes"]}),
+        (
+            _("Request"),
+            {"fields": ["window_start", "window_end", "duration_minutes", "respond_by"]},
+        ),
         (_("Time and place"), {"fields": ["status", "start", "end", "venue", "room"]}),
         (
             _("Conflicts"),
@@ -68,3 +94,67 @@ class MeetingAdmin(SummitZoneMixin, admin.ModelAdmin):
         if not meeting.pk:
             return _("Checked when you save.")
         return conflict_list(scheduling.check_meeting(meeting=meeting))
+
+    def get_urls(self):
+        suggest = self.admin_site.admin_view(self.suggest_view)
+        return [
+            path("<int:pk>/suggest/", suggest, name="meetings_meeting_suggest"),
+            *super().get_urls(),
+        ]
+
+    def suggest_view(self, request, pk):
+        """The "suggest slots" step: free slots for everyone, with a room; one click proposes."""
+        meeting = get_object_or_404(Meeting.objects.select_related("summit", "venue"), pk=pk)
+        if not self.has_change_permission(request, meeting):
+            raise PermissionDenied
+        timezone.activate(meeting.summit.tz)
+        if request.method == "POST":
+            room = get_object_or_404(
+                Room, pk=request.POST.get("room"), venue__summit=meeting.summit
+            )
+            try:
+                start = datetime.fromisoformat(request.POST.get("start", ""))
+                lifecycle.propose(meeting, start=start, room=room, actor=request.user)
+            except (ValueError, ValidationError) as error:
+                messages = getattr(error, "messages", [str(error)])
+                self.message_user(request, " ".join(messages), level=django_messages.ERROR)
+            else:
+                self.message_user(request, _("Proposed; the participants are asked to answer."))
+                return redirect("admin:meetings_meeting_change", meeting.pk)
+        venue = None
+        if request.GET.get("venue", "").isdigit():
+            venue = meeting.summit.venues.filter(pk=request.GET["venue"]).first()
+        suggestions = scheduling.suggest_slots(meeting=meeting, venue=venue, limit=8)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "meeting": meeting,
+            "suggestions": suggestions,
+            "venues": meeting.summit.venues.all(),
+            "chosen_venue": venue,
+            "title": _("Suggest slots"),
+        }
+        return TemplateResponse(request, "admin/meetings/meeting/suggest.html", context)
+
+    @admin.action(
+        description=_("Cancel the selected meetings (participants are told)"),
+        permissions=["change"],
+    )
+    def cancel_meetings(self, request, queryset):
+        cancelled = 0
+        for meeting in queryset:
+            try:
+                lifecycle.cancel(meeting, actor=request.user)
+                cancelled += 1
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{meeting}: {' '.join(error.messages)}", django_messages.WARNING
+                )
+        self.message_user(request, _("%(count)d meeting(s) cancelled.") % {"count": cancelled})
+
+    @admin.action(
+        description=_("Expire requests unanswered past their deadline"), permissions=["change"]
+    )
+    def expire_overdue(self, request, queryset):
+        expired = lifecycle.expire_overdue()
+        self.message_user(request, _("%(count)d meeting(s) expired.") % {"count": len(expired)})

@@ -29,6 +29,14 @@ class MeetingQuerySet(models.QuerySet):
     def overdue(self, now):
         return self.filter(status__in=Meeting.OPEN_STATUSES, respond_by__lt=now)
 
+    def announced(self):
+        """Public meetings that appear like sessions: confirmed, or cancelled after being so."""
+        return self.filter(
+            confidentiality=Meeting.Confidentiality.PUBLIC,
+            status__in=[Meeting.Status.CONFIRMED, Meeting.Status.CANCELLED],
+            start__isnull=False,
+        )
+
     def holding_time(self):
         """Meetings that occupy their time and room: a time was offered or agreed."""
         return self.filter(status__in=Meeting.HOLDING_STATUSES, start__isnull=False)
@@ -56,6 +64,7 @@ class Meeting(SequencedModel):
         CONFIDENTIAL = "confidential", _("Confidential: participants and staff only")
         PUBLIC = "public", _("Public: announced like a session")
 
+    is_meeting = True  # templates that list sessions and meetings together tell them apart
     HOLDING_STATUSES = (Status.PROPOSED, Status.CONFIRMED)
     OPEN_STATUSES = (Status.REQUESTED, Status.PROPOSED)
     CLOSED_STATUSES = (Status.DECLINED, Status.CANCELLED, Status.EXPIRED)

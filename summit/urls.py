@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from agenda import exports, feeds, me_views
 from agenda import views as agenda_views
+from meetings import views as meeting_views
 
 # Admin, feeds and the API are never language-prefixed; pages may be (/fr/...).
 urlpatterns = [
@@ -29,6 +30,9 @@ urlpatterns += i18n_patterns(
     path("me/", me_views.me, name="me"),
     path("me/calendar/", me_views.calendar, name="me-calendar"),
     path("me/stars/<int:session_id>/", me_views.toggle_star, name="me-star"),
+    path("me/meetings/", meeting_views.meeting_list, name="me-meetings"),
+    path("me/meetings/<int:pk>/", meeting_views.meeting_detail, name="me-meeting"),
+    path("me/meetings/<int:pk>/answer/", meeting_views.answer, name="me-meeting-answer"),
     path("me/registrations/<int:session_id>/", me_views.registration, name="me-registration"),
     path("", include("people.urls")),
     path("", include("agenda.urls")),

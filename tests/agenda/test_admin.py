@@ -234,6 +234,12 @@ def test_a_meeting_in_a_taken_room_is_refused(staff_client, programme):
         "participants-INITIAL_FORMS": 0,
         "participants-MIN_NUM_FORMS": 0,
         "participants-MAX_NUM_FORMS": 1000,
+        "transitions-TOTAL_FORMS": 0,
+        "transitions-INITIAL_FORMS": 0,
+        "transitions-MIN_NUM_FORMS": 0,
+        "transitions-MAX_NUM_FORMS": 1000,
+        "respond_by_0": "",
+        "respond_by_1": "",
     }
     url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
     assert staff_client.post(url, data).status_code == 302  # a cancelled session frees the room

@@ -275,6 +275,7 @@ def populate(size):
         meeting = MeetingFactory(
             summit=summit,
             status=Meeting.Status.CONFIRMED,
+            confidentiality="public",
             start=start + timedelta(minutes=20),
             end=start + timedelta(minutes=30),
             room=room,
@@ -288,7 +289,8 @@ def populate(size):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/many/programme.ics", 5),  # zone, summit, version, sessions, roles
+        # zone, summit, versions of sessions and meetings, sessions, roles, meetings, participants
+        ("/many/programme.ics", 8),
         ("/many/tracks/t.ics", 5),
         ("/many/people/holder.ics", 6),
         ("/many/sessions/session-x.ics", 5),

@@ -206,15 +206,17 @@ def test_unknown_summits_and_sessions_are_404(client, site):
 def test_programme_queries_do_not_grow_with_sessions(client, django_assert_num_queries, size):
     populate(size)
     client.force_login(UserFactory())
-    # session, user, summit zone, summit, tracks, venues, people, sessions, roles, stars
-    with django_assert_num_queries(10):
+    # session, user, summit zone, summit, tracks, venues, people, sessions, roles, stars,
+    # announced meetings
+    with django_assert_num_queries(11):
         assert client.get("/many/programme/").status_code == 200
 
 
 @pytest.mark.parametrize("size", [1, 5])
 def test_grid_queries_do_not_grow_with_sessions(client, django_assert_num_queries, size):
     populate(size)
-    with django_assert_num_queries(6):
+    # zone, summit, sessions, roles, rooms, tracks, meetings holding rooms
+    with django_assert_num_queries(7):
         assert client.get("/many/programme/grid/").status_code == 200
 
 
@@ -242,3 +244,33 @@ def test_a_track_filter_offers_the_tracks_own_feed(client, site):
     content = client.get("/ai/programme/", {"track": "science"}).content.decode()
     assert 'href="webcal://testserver/ai/tracks/science.ics"' in content
     assert "tracks/" not in client.get("/ai/programme/").content.decode()
+
+
+def test_the_staff_grid_shows_a_confidential_meeting_only_as_reserved(client, site, staff_user):
+    public = client.get("/ai/programme/grid/", {"day": "2025-02-11"}).content.decode()
+    assert "SECRET" not in public and "Reserved" not in public
+    client.force_login(staff_user)
+    grid = client.get("/ai/programme/grid/", {"day": "2025-02-11"})
+    content = grid.content.decode()
+    assert "Reserved" in content and "SECRET" not in content
+    assert [c.session.title for c in grid.context["grid"].placed if c.session.is_meeting] == [
+        "SECRET-BILATERAL"
+    ]
+
+
+def test_a_public_meeting_appears_like_a_session(client, site):
+    from meetings.models import Meeting
+
+    Meeting.objects.filter(title="SECRET-BILATERAL").update(
+        title="Announced bilateral", confidentiality="public"
+    )
+    assert "Announced bilateral" in client.get("/ai/programme/").content.decode()
+    assert (
+        "Announced bilateral"
+        in client.get("/ai/programme/grid/", {"day": "2025-02-11"}).content.decode()
+    )
+    assert (
+        "Announced bilateral"
+        not in client.get("/ai/programme/", {"track": "science"}).content.decode()
+    )
+    assert b"Announced bilateral" in client.get("/ai/programme.ics").content

@@ -1,0 +1,81 @@
+"""Serializers for the meeting lifecycle and the slot finder over the API."""
+
+from rest_framework import permissions, serializers
+
+from agenda.models import Room, Summit, Venue
+from meetings.models import MeetingParticipant
+from people.models import Person
+from summit.api import OffsetDateTimeField
+
+
+class CanScheduleMeetings(permissions.BasePermission):
+    """Staff who may change meetings schedule them for everyone."""
+
+    def has_permission(self, request, view):
+        return request.user.is_authenticated and request.user.has_perm("meetings.change_meeting")
+
+
+class ProposeSerializer(serializers.Serializer):
+    start = OffsetDateTimeField()
+    room = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.all(), required=False, allow_null=True
+    )
+    venue = serializers.PrimaryKeyRelatedField(
+        queryset=Venue.objects.all(), required=False, allow_null=True
+    )
+    accept_conflicts = serializers.BooleanField(required=False, default=False)
+
+
+class ReplySerializer(serializers.Serializer):
+    response = serializers.ChoiceField(
+        choices=[MeetingParticipant.Response.ACCEPTED, MeetingParticipant.Response.DECLINED]
+    )
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(),
+        required=False,
+        help_text="Staff answering for a participant; others answer for themselves.",
+    )
+
+
+class SlotSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    room = serializers.IntegerField(source="room.pk")
+    room_name = serializers.CharField(source="room.name")
+    venue = serializers.IntegerField(source="room.venue_id")
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    slots = SlotSerializer(many=True)
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="Why nothing fits, when nothing does."
+    )
+
+
+class SlotQuerySerializer(serializers.Serializer):
+    venue = serializers.PrimaryKeyRelatedField(
+        queryset=Venue.objects.all(), required=False, allow_null=True
+    )
+
+
+class FindSlotsSerializer(serializers.Serializer):
+    summit = serializers.PrimaryKeyRelatedField(queryset=Summit.objects.all())
+    participants = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), many=True, allow_empty=False
+    )
+    window_start = OffsetDateTimeField()
+    window_end = OffsetDateTimeField()
+    duration_minutes = serializers.IntegerField(min_value=5, max_value=24 * 60)
+    venue = serializers.PrimaryKeyRelatedField(
+        queryset=Venue.objects.all(), required=False, allow_null=True
+    )
+
+    def validate(self, attrs):
+        if attrs["window_end"] <= attrs["window_start"]:
+            raise serializers.ValidationError(
+                {"window_end": "The window must end after it starts."}
+            )
+        venue = attrs.get("venue")
+        if venue is not None and venue.summit_id != attrs["summit"].pk:
+            raise serializers.ValidationError({"venue": "This venue belongs to another summit."})
+        return attrs
