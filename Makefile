@@ -53,8 +53,10 @@ messages: install
 schema: install
 	$(BIN)/python manage.py spectacular --file openapi.yaml --validate --fail-on-warn
 
+# Speed is measured here, never in the test suite.
 bench: install
-	$(BIN)/python -m pytest benchmarks -p no:cacheprovider -o testpaths=benchmarks -q
+	$(BIN)/python -m pytest benchmarks -o testpaths=benchmarks -p no:cacheprovider \
+		--benchmark-only --benchmark-columns=min,median,mean,max,rounds -q
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info

@@ -41,7 +41,7 @@ class MeetingViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=ProposeSerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], permission_classes=[CanScheduleMeetings])
-    def propose(self, request, pk=None):
+    def propose(self, request, pk=None, **kwargs):
         """Offer a time and a room (moving a confirmed meeting sends it back to proposed)."""
         meeting = self.get_object()
         data = ProposeSerializer(data=request.data)
@@ -51,7 +51,7 @@ class MeetingViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=ReplySerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
-    def reply(self, request, pk=None):
+    def reply(self, request, pk=None, **kwargs):
         """A participant accepts or declines; staff may answer for a participant."""
         meeting = self.get_object()
         data = ReplySerializer(data=request.data)
@@ -71,7 +71,7 @@ class MeetingViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=None, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], permission_classes=[CanScheduleMeetings])
-    def cancel(self, request, pk=None):
+    def cancel(self, request, pk=None, **kwargs):
         meeting = self.get_object()
         lifecycle.cancel(meeting, actor=request.user)
         return self.answer(meeting)
@@ -80,7 +80,7 @@ class MeetingViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     @action(
         detail=True, methods=["get"], permission_classes=[CanScheduleMeetings], filter_backends=[]
     )
-    def slots(self, request, pk=None):
+    def slots(self, request, pk=None, **kwargs):
         """Free slots for this meeting's participants, earliest first, or why none fits."""
         meeting = self.get_object()
         query = SlotQuerySerializer(data=request.query_params)
@@ -95,7 +95,7 @@ class MeetingViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
         url_path="find-slots",
         permission_classes=[CanScheduleMeetings],
     )
-    def find_slots(self, request):
+    def find_slots(self, request, **kwargs):
         """Free slots for people who have no meeting yet: participants, window, duration."""
         data = FindSlotsSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,0 +1,162 @@
+"""Where people use meetings: participants' pages and answers, staff's slot step, the API."""
+
+import pytest
+from django.core import mail
+
+from meetings.models import Meeting
+from tests.api_helpers import api
+from tests.factories import (
+    MeetingFactory,
+    MeetingParticipantFactory,
+    PersonFactory,
+    RoomFactory,
+    UserFactory,
+    paris,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def request_for_day_two():
+    room = RoomFactory(name="Bilateral Room 1", capacity=8)
+    meeting = MeetingFactory(
+        summit=room.venue.summit,
+        title="EVP – Minister Satō",
+        purpose="Illustrative.",
+        window_start=paris(11, 13),
+        window_end=paris(11, 18),
+        venue=room.venue,
+    )
+    evp = PersonFactory(name="Henna Virkkunen", user=UserFactory(email="evp@example.org"))
+    minister = PersonFactory(name="Haruki Satō", user=UserFactory(email="sato@example.org"))
+    for person in (evp, minister):
+        MeetingParticipantFactory(meeting=meeting, person=person, response="pending")
+    return {"meeting": meeting, "room": room, "evp": evp, "minister": minister}
+
+
+def test_staff_turn_a_request_into_a_confirmed_meeting_with_the_slot_finder(
+    client, staff_user, request_for_day_two, django_capture_on_commit_callbacks
+):
+    meeting = request_for_day_two["meeting"]
+    client.force_login(staff_user)
+    page = client.get(f"/admin/meetings/meeting/{meeting.pk}/suggest/")
+    [first, *_rest] = page.context["suggestions"].slots
+    assert first.start == paris(11, 13) and first.room == request_for_day_two["room"]
+    response = client.post(
+        f"/admin/meetings/meeting/{meeting.pk}/suggest/",
+        {"start": first.start.isoformat(), "room": first.room.pk},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.start, meeting.room) == ("proposed", paris(11, 13), first.room)
+
+    # Both answer on their meeting page.
+    with django_capture_on_commit_callbacks(execute=True):
+        for key in ("evp", "minister"):
+            client.force_login(request_for_day_two[key].user)
+            page = client.get(f"/me/meetings/{meeting.pk}/")
+            assert page.context["can_answer"]
+            client.post(f"/me/meetings/{meeting.pk}/answer/", {"response": "accepted"})
+    meeting.refresh_from_db()
+    assert meeting.status == "confirmed"
+    assert sorted(m.to[0] for m in mail.outbox) == ["evp@example.org", "sato@example.org"]
+    assert "EVP – Minister Satō" in client.get("/me/").content.decode()
+
+
+def test_a_meeting_page_is_for_its_participants_and_staff_only(
+    client, staff_user, request_for_day_two
+):
+    meeting = request_for_day_two["meeting"]
+    url = f"/me/meetings/{meeting.pk}/"
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    assert client.post(f"{url}answer/", {"response": "accepted"}).status_code == 404
+    client.force_login(request_for_day_two["minister"].user)
+    assert client.get(url).status_code == 200
+    assert client.get("/me/meetings/").context["meetings"].get() == meeting
+    client.force_login(staff_user)
+    assert client.get(url).status_code == 200
+
+
+def test_answering_a_request_without_a_time_is_refused_with_a_message(client, request_for_day_two):
+    meeting = request_for_day_two["meeting"]
+    client.force_login(request_for_day_two["evp"].user)
+    response = client.post(
+        f"/me/meetings/{meeting.pk}/answer/", {"response": "accepted"}, follow=True
+    )
+    assert "Only a proposed or confirmed meeting can be answered." in response.content.decode()
+
+
+def test_the_api_exposes_the_lifecycle_and_the_slot_finder(staff_user, request_for_day_two):
+    meeting = request_for_day_two["meeting"]
+    staff = api(staff_user)
+    slots = staff.get(f"/api/v1/meetings/{meeting.pk}/slots/").json()
+    assert slots["reasons"] == [] and slots["slots"][0]["start"] == "2025-02-11T13:00:00+01:00"
+    proposed = staff.post(
+        f"/api/v1/meetings/{meeting.pk}/propose/",
+        {"start": "2025-02-11T15:00:00+01:00", "room": request_for_day_two["room"].pk},
+    )
+    assert (proposed.status_code, proposed.json()["status"]) == (200, "proposed")
+    minister = api(request_for_day_two["minister"].user)
+    answered = minister.post(f"/api/v1/meetings/{meeting.pk}/reply/", {"response": "accepted"})
+    assert answered.status_code == 200
+    evp = request_for_day_two["evp"]
+    # Staff answer for the EVP's office.
+    done = staff.post(
+        f"/api/v1/meetings/{meeting.pk}/reply/", {"response": "accepted", "person": evp.pk}
+    )
+    assert done.json()["status"] == "confirmed"
+    # Someone else cannot answer for a participant, nor propose.
+    stranger = api(request_for_day_two["minister"].user)
+    assert (
+        stranger.post(
+            f"/api/v1/meetings/{meeting.pk}/reply/", {"response": "declined", "person": evp.pk}
+        ).status_code
+        == 403
+    )
+    assert (
+        stranger.post(
+            f"/api/v1/meetings/{meeting.pk}/propose/", {"start": "2025-02-11T16:00:00+01:00"}
+        ).status_code
+        == 403
+    )
+    cancelled = staff.post(f"/api/v1/meetings/{meeting.pk}/cancel/")
+    assert cancelled.json()["status"] == "cancelled"
+    again = staff.post(f"/api/v1/meetings/{meeting.pk}/cancel/")
+    assert again.status_code == 400 and "status" in again.json()
+
+
+def test_the_api_slot_finder_for_people_without_a_meeting(staff_user, request_for_day_two):
+    summit = request_for_day_two["meeting"].summit
+    body = {
+        "summit": summit.pk,
+        "participants": [request_for_day_two["evp"].pk, request_for_day_two["minister"].pk],
+        "window_start": "2025-02-11T09:00:00+01:00",
+        "window_end": "2025-02-11T09:20:00+01:00",
+        "duration_minutes": 30,
+    }
+    found = api(staff_user).post("/api/v1/meetings/find-slots/", body).json()
+    assert found == {"slots": [], "reasons": ["The window is shorter than the meeting."]}
+    bad = api(staff_user).post(
+        "/api/v1/meetings/find-slots/", body | {"window_end": "2025-02-11T08:00:00+01:00"}
+    )
+    assert bad.status_code == 400 and "window_end" in bad.json()
+    assert api(UserFactory()).post("/api/v1/meetings/find-slots/", body).status_code == 403
+
+
+def test_a_proposal_in_a_taken_room_is_a_400_naming_the_room(staff_user, request_for_day_two):
+    meeting = request_for_day_two["meeting"]
+    MeetingFactory(
+        summit=meeting.summit,
+        status="confirmed",
+        start=paris(11, 15),
+        end=paris(11, 16),
+        room=request_for_day_two["room"],
+    )
+    response = api(staff_user).post(
+        f"/api/v1/meetings/{meeting.pk}/propose/",
+        {"start": "2025-02-11T15:15:00+01:00", "room": request_for_day_two["room"].pk},
+    )
+    assert response.status_code == 400 and "room" in response.json()
+    assert Meeting.objects.get(pk=meeting.pk).status == "requested"
