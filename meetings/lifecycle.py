@@ -30,14 +30,9 @@ def record(meeting, *, actor, before, note=""):
     )
 
 
-def refuse_if_closed(meeting, verb):
+def refuse_if_closed(meeting, message):
     if meeting.status in Meeting.CLOSED_STATUSES:
-        raise ValidationError(
-            {
-                "status": _("A %(status)s meeting cannot be %(verb)s.")
-                % {"status": meeting.get_status_display().lower(), "verb": verb}
-            }
-        )
+        raise ValidationError({"status": message % {"status": meeting.get_status_display()}})
 
 
 def propose(meeting, *, start, actor, room=None, venue=None, accept_conflicts=False):
@@ -45,7 +40,7 @@ def propose(meeting, *, start, actor, room=None, venue=None, accept_conflicts=Fa
     participant answers again (the one who proposes is taken to accept)."""
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        refuse_if_closed(meeting, _("proposed"))
+        refuse_if_closed(meeting, _("This meeting is %(status)s: it cannot be proposed again."))
         before = meeting.status
         meeting.start = start
         meeting.end = start + timedelta(minutes=meeting.duration_minutes)
@@ -119,7 +114,7 @@ def settle(meeting, *, actor):
 def cancel(meeting, *, actor, note=""):
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        refuse_if_closed(meeting, _("cancelled"))
+        refuse_if_closed(meeting, _("This meeting is %(status)s: it cannot be cancelled."))
         before = meeting.status
         meeting.status = Status.CANCELLED
         meeting.save()
