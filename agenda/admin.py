@@ -15,6 +15,7 @@ from agenda.models import (
     AgendaChange,
     FeedToken,
     Registration,
+    Removal,
     Room,
     Session,
     SessionRole,
@@ -505,6 +506,21 @@ class StarAdmin(admin.ModelAdmin):
     list_filter = ["session__summit"]
     list_select_related = ["user", "session"]
     search_fields = ["user__username", "session__title"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Removal)
+class RemovalAdmin(admin.ModelAdmin):
+    """What syncing clients are told to drop: read only."""
+
+    list_display = ["removed_at", "kind", "object_id", "reason", "public", "summit"]
+    list_filter = ["kind", "reason", "public", "summit"]
+    date_hierarchy = "removed_at"
 
     def has_add_permission(self, request):
         return False

@@ -158,3 +158,14 @@ class MeetingAdmin(SummitZoneMixin, admin.ModelAdmin):
     def expire_overdue(self, request, queryset):
         expired = lifecycle.expire_overdue()
         self.message_user(request, _("%(count)d meeting(s) expired.") % {"count": len(expired)})
+
+
+@admin.register(MeetingParticipant)
+class MeetingParticipantAdmin(admin.ModelAdmin):
+    """Answers across meetings; staff may answer for a participant on the meeting's page."""
+
+    list_display = ["person", "meeting", "side", "is_principal", "response", "responded_at"]
+    list_filter = ["response", "is_principal", "meeting__summit"]
+    list_select_related = ["person", "meeting"]
+    search_fields = ["person__name", "meeting__title"]
+    autocomplete_fields = ["person", "meeting"]

@@ -318,3 +318,26 @@ def test_a_bad_csv_invites_nobody_and_names_the_line(client, staff_user):
     from people.models import Person
 
     assert not Person.objects.filter(name="Good Person").exists()
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_my_api_lists_do_not_grow(django_assert_num_queries, size):
+    user = UserFactory()
+    person = PersonFactory(user=user)
+    venue = VenueFactory()
+    for n in range(size):
+        start = paris(10, 8) + timedelta(hours=n)
+        session = SessionFactory(
+            room=RoomFactory(venue=venue),
+            summit=venue.summit,
+            start=start,
+            end=start + timedelta(minutes=30),
+            capacity=5,
+        )
+        Registration.objects.create(session=session, person=person, status="waitlisted")
+        Star.objects.create(session=session, user=user)
+    client = api(user)
+    with django_assert_num_queries(2):  # zone, stars
+        assert client.get("/api/v1/me/stars/").status_code == 200
+    with django_assert_num_queries(4):  # zone, person, registrations, the waiting lists
+        assert client.get("/api/v1/me/registrations/").status_code == 200

@@ -160,3 +160,15 @@ def test_a_proposal_in_a_taken_room_is_a_400_naming_the_room(staff_user, request
     )
     assert response.status_code == 400 and "room" in response.json()
     assert Meeting.objects.get(pk=meeting.pk).status == "requested"
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_my_meetings_queries_do_not_grow(client, django_assert_num_queries, size):
+    person = PersonFactory(user=UserFactory())
+    for _ in range(size):
+        meeting = MeetingFactory()
+        MeetingParticipantFactory(meeting=meeting, person=person)
+        MeetingParticipantFactory(meeting=meeting)
+    client.force_login(person.user)
+    with django_assert_num_queries(6):  # session, user, zone, person, meetings, participants
+        assert client.get("/me/meetings/").status_code == 200
