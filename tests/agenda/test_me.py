@@ -339,5 +339,5 @@ def test_my_api_lists_do_not_grow(django_assert_num_queries, size):
     client = api(user)
     with django_assert_num_queries(2):  # zone, stars
         assert client.get("/api/v1/me/stars/").status_code == 200
-    with django_assert_num_queries(4):  # zone, person, registrations, the waiting lists
+    with django_assert_num_queries(3):  # zone, registrations, the waiting lists
         assert client.get("/api/v1/me/registrations/").status_code == 200
