@@ -94,11 +94,15 @@ class SummitZoneMixin:
     def summit_zone(self, request, object_id):
         summit_id = request.POST.get("summit") or request.GET.get("summit")
         if object_id:
-            summit_id = (
-                self.model.objects.filter(pk=object_id).values_list("summit_id", flat=True).first()
-            )
+            summit_id = None
+            if decimal(object_id):
+                summit_id = (
+                    self.model.objects.filter(pk=object_id)
+                    .values_list("summit_id", flat=True)
+                    .first()
+                )
         zone = None
-        if summit_id and str(summit_id).isdigit():
+        if summit_id and decimal(summit_id):
             zone = Summit.objects.filter(pk=summit_id).values_list("time_zone", flat=True).first()
         return zone
 
@@ -117,6 +121,12 @@ class SummitZoneMixin:
             if name in form.base_fields:
                 form.base_fields[name].help_text = _("Local time in %(zone)s.") % {"zone": zone}
         return form
+
+
+def decimal(value):
+    """A whole number written in ASCII digits, small enough for the database."""
+    text = str(value)
+    return text.isascii() and text.isdecimal() and len(text) < 19
 
 
 def local_time(item, value):
@@ -254,6 +264,9 @@ class RegistrationInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
 
 
 class HasConflictsFilter(admin.SimpleListFilter):

@@ -8,38 +8,17 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import get_conditional_response
-from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from agenda import frab
-from agenda.feeds import absolute, session_version, version_of
+from agenda.feeds import absolute, respond, session_version, version_of
 from agenda.models import Session, Summit
 
 # Bump when the builders' output changes for the same rows, so cached copies are refreshed.
 EXPORT_FORMAT = 1
-
-
-def respond(request, *, version, content_type, build):
-    """`build()`'s bytes with ETag and Last-Modified, or a 304 when the client has them."""
-    etag, last_modified = version
-    stamp = int(last_modified.timestamp()) if last_modified else None
-    response = get_conditional_response(request, etag=etag, last_modified=stamp)
-    if response is None:
-        body = build()
-        response = HttpResponse(
-            b"" if request.method == "HEAD" else body, content_type=content_type
-        )
-        response["Content-Length"] = str(len(body))
-    response["ETag"] = etag
-    if stamp is not None:
-        response["Last-Modified"] = http_date(stamp)
-    response["Cache-Control"] = "public, no-cache"
-    return response
 
 
 def public_programme(summit):

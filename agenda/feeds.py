@@ -77,13 +77,20 @@ def version_of(*parts, extra=""):
     return f'"{digest}"', last_modified
 
 
-def respond(request, *, version, build, filename=None, private=False):
+CALENDAR = "text/calendar; charset=utf-8"
+
+
+def respond(request, *, version, build, filename=None, private=False, content_type=CALENDAR):
+    """`build()` (a Calendar, or bytes) with ETag and Last-Modified, or a 304 when the client
+    is up to date; HEAD gets the same headers without the body."""
     etag, last_modified = version
     stamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=stamp)
     if response is None:
-        body = ical.to_bytes(build())
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        body = build()
+        if not isinstance(body, bytes):
+            body = ical.to_bytes(body)
+        response = HttpResponse(body, content_type=content_type)
         if request.method == "HEAD":
             response["Content-Length"] = str(len(body))
             response.content = b""
@@ -147,7 +154,7 @@ def programme_feed(request, summit):
             name=summit.name,
             zone=summit.time_zone,
             sessions=sessions.with_people(AnonymousUser()),
-            meetings=meetings.with_participants(),
+            meetings=meetings.with_participants(AnonymousUser()),
             link=absolute(request),
             language=language,
         ),
@@ -231,7 +238,7 @@ def personal_feed(request, token):
         if person
         else []
     )
-    meeting_rows = meetings.with_participants()
+    meeting_rows = meetings.with_participants(user)
     return respond(
         request,
         version=version_of(

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration, vGeo, vText
 
+from agenda.scheduling import place_of
 from agenda.vtimezone import build_vtimezone
 
 PRODID = "-//Summit//Summit programme//EN"
@@ -69,7 +70,7 @@ def common(event, item, zone, link):
     url = link(item) if link else None
     if url:
         event.add("URL", url)
-    venue = item.room.venue if item.room_id else getattr(item, "venue", None)
+    venue = place_of(item)
     location = [item.room.name] if item.room_id else []
     if venue is not None:
         location += [venue.name, venue.address]

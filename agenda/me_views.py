@@ -75,8 +75,11 @@ def registration(request, session_id):
 def calendar(request):
     if request.method == "POST":
         if "revoke" in request.POST:
+            revoke = request.POST["revoke"]
             token = get_object_or_404(
-                FeedToken.objects.active(), pk=request.POST["revoke"], user=request.user
+                FeedToken.objects.active(),
+                pk=int(revoke) if revoke.isascii() and revoke.isdecimal() else 0,
+                user=request.user,
             )
             token.revoke()
             messages.success(

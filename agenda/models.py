@@ -435,10 +435,8 @@ class Session(SequencedModel):
 
     @property
     def seats(self):
-        """Seats on offer: the session's own limit, capped by its room."""
-        limits = [self.capacity, self.room.capacity if self.room_id else None]
-        limits = [limit for limit in limits if limit is not None]
-        return min(limits) if self.capacity is not None else None
+        """Seats on offer. The scheduling checks keep it within the room's capacity."""
+        return self.capacity
 
     @property
     def seats_left(self):

@@ -49,7 +49,7 @@ def agenda_for(user):
     """[(day, [AgendaItem, ...]), ...] in each summit's local time, conflicts flagged."""
     sessions, meetings = personal_items(user)
     sessions = list(sessions.with_people(user).order_by("start", "id"))
-    meetings = list(meetings.with_participants().order_by("start", "id"))
+    meetings = list(meetings.with_participants(user).order_by("start", "id"))
     person = getattr(user, "person", None)
     roles, registrations = defaultdict(list), {}
     if person is not None:

@@ -189,9 +189,10 @@ def venue_name(item):
 
 
 def place_of(item):
+    """Where a session or meeting happens: its room's venue, else a meeting's chosen venue."""
     if getattr(item, "room_id", None):
         return item.room.venue
-    return getattr(item, "venue", None) if item.__class__.__name__ == "Meeting" else None
+    return getattr(item, "venue", None) if getattr(item, "is_meeting", False) else None
 
 
 def when(item):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from agenda import scheduling
 from agenda.models import AgendaChange, Registration, Session, Star
+from people.invitations import unique_slug
 from people.models import Person
 
 
@@ -43,8 +44,13 @@ def person_for(user):
     person = getattr(user, "person", None)
     if person is None:
         name = user.get_full_name() or user.get_username()
-        person = Person.objects.create(
-            name=name, slug=f"attendee-{user.pk}", is_public=False, user=user
+        person, _created = Person.objects.get_or_create(
+            user=user,
+            defaults={
+                "name": name[:200],
+                "slug": unique_slug(Person, f"attendee-{user.pk}"),
+                "is_public": False,
+            },
         )
     return person
 

@@ -1,5 +1,5 @@
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 from itertools import groupby
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -36,7 +36,7 @@ def announced_meetings(summit, user, filters):
     meetings = Meeting.objects.visible_to(user).filter(summit=summit).announced()
     if data.get("day"):
         meetings = meetings.overlapping(*summit.day_bounds(date.fromisoformat(data["day"])))
-    return list(meetings.with_participants())
+    return list(meetings.with_participants(user))
 
 
 def current_summit(request):
@@ -107,15 +107,18 @@ def programme(request, summit):
 
 def group_by_day_and_time(sessions, summit):
     """[(day, [(start, [session, ...]), ...]), ...] in the summit's local time."""
-    local = sorted(
-        ((timezone.localtime(s.start, summit.tz), s) for s in sessions), key=lambda pair: pair[0]
-    )
+    # Sorted in real time; grouped by local time *and* offset, so the two 02:30s of the
+    # night the clocks go back stay apart.
+    local = [
+        (timezone.localtime(s.start, summit.tz), s)
+        for s in sorted(sessions, key=lambda s: (s.start.astimezone(UTC), s.end.astimezone(UTC)))
+    ]
     days = []
     for day, items in groupby(local, key=lambda pair: pair[0].date()):
-        slots = [
-            (start, [session for _, session in group])
-            for start, group in groupby(items, key=lambda pair: pair[0])
-        ]
+        slots = []
+        for _moment, group in groupby(items, key=lambda pair: (pair[0], pair[0].utcoffset())):
+            group = list(group)
+            slots.append((group[0][0], [session for _, session in group]))
         days.append((day, slots))
     return days
 

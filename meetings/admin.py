@@ -14,6 +14,7 @@ from agenda.admin import (
     PeopleConflictFormSet,
     SummitZoneMixin,
     conflict_list,
+    decimal,
     local_time,
 )
 from agenda.models import Room
@@ -57,6 +58,9 @@ class TransitionInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(Meeting)
@@ -109,11 +113,14 @@ class MeetingAdmin(SummitZoneMixin, admin.ModelAdmin):
             raise PermissionDenied
         timezone.activate(meeting.summit.tz)
         if request.method == "POST":
+            room_id = request.POST.get("room", "")
             room = get_object_or_404(
-                Room, pk=request.POST.get("room"), venue__summit=meeting.summit
+                Room, pk=room_id if decimal(room_id) else 0, venue__summit=meeting.summit
             )
             try:
                 start = datetime.fromisoformat(request.POST.get("start", ""))
+                if timezone.is_naive(start):
+                    start = timezone.make_aware(start, meeting.summit.tz)
                 lifecycle.propose(meeting, start=start, room=room, actor=request.user)
             except (ValueError, ValidationError) as error:
                 messages = getattr(error, "messages", [str(error)])
@@ -122,7 +129,7 @@ class MeetingAdmin(SummitZoneMixin, admin.ModelAdmin):
                 self.message_user(request, _("Proposed; the participants are asked to answer."))
                 return redirect("admin:meetings_meeting_change", meeting.pk)
         venue = None
-        if request.GET.get("venue", "").isdigit():
+        if decimal(request.GET.get("venue", "")):
             venue = meeting.summit.venues.filter(pk=request.GET["venue"]).first()
         suggestions = scheduling.suggest_slots(meeting=meeting, venue=venue, limit=8)
         context = {
@@ -156,7 +163,7 @@ class MeetingAdmin(SummitZoneMixin, admin.ModelAdmin):
         description=_("Expire requests unanswered past their deadline"), permissions=["change"]
     )
     def expire_overdue(self, request, queryset):
-        expired = lifecycle.expire_overdue()
+        expired = lifecycle.expire_overdue(meetings=queryset)
         self.message_user(request, _("%(count)d meeting(s) expired.") % {"count": len(expired)})
 
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agenda.scheduling import utc
 from meetings import scheduling
 from meetings.models import Meeting, MeetingParticipant, MeetingTransition
 
@@ -42,8 +43,9 @@ def propose(meeting, *, start, actor, room=None, venue=None, accept_conflicts=Fa
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         refuse_if_closed(meeting, _("This meeting is %(status)s: it cannot be proposed again."))
         before = meeting.status
+        # In real time: a start given in the summit's zone must not end by the wall clock.
         meeting.start = start
-        meeting.end = start + timedelta(minutes=meeting.duration_minutes)
+        meeting.end = utc(start) + timedelta(minutes=meeting.duration_minutes)
         meeting.room = room
         meeting.venue = venue or (room.venue if room else meeting.venue)
         meeting.status = Status.PROPOSED
@@ -124,12 +126,17 @@ def cancel(meeting, *, actor, note=""):
     return meeting
 
 
-def expire_overdue(*, now=None):
-    """Requests and proposals left unanswered past their deadline expire."""
+def expire_overdue(*, now=None, meetings=None):
+    """Requests and proposals left unanswered past their deadline expire (of `meetings`, or
+    of all). Each is re-read under a lock, so an answer given meanwhile wins."""
     now = now or timezone.now()
     expired = []
-    for meeting in Meeting.objects.overdue(now):
+    candidates = (meetings if meetings is not None else Meeting.objects).overdue(now)
+    for pk in candidates.values_list("pk", flat=True):
         with transaction.atomic():
+            meeting = Meeting.objects.select_for_update().overdue(now).filter(pk=pk).first()
+            if meeting is None:
+                continue
             before = meeting.status
             meeting.status = Status.EXPIRED
             meeting.save()

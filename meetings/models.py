@@ -15,7 +15,11 @@ class MeetingQuerySet(models.QuerySet):
         """
         if user.is_staff:
             return self
-        public = Q(confidentiality=Meeting.Confidentiality.PUBLIC)
+        # A public meeting is public once announced; before that only its participants see it.
+        public = Q(
+            confidentiality=Meeting.Confidentiality.PUBLIC,
+            status__in=[Meeting.Status.CONFIRMED, Meeting.Status.CANCELLED],
+        )
         if not user.is_authenticated:
             return self.filter(public)
         takes_part = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), person__user=user)
@@ -44,8 +48,19 @@ class MeetingQuerySet(models.QuerySet):
     def overlapping(self, start, end):
         return self.filter(start__lt=end, end__gt=start)
 
-    def with_participants(self):
+    def with_participants(self, user=None):
+        """With the participants the user may see: all of them for staff and for the meeting's
+        own participants, else those whose person is public (None: all, for the system)."""
         participants = MeetingParticipant.objects.select_related("person__user")
+        if user is not None and not user.is_staff:
+            seen = Q(person__in=Person.objects.visible_to(user))
+            if user.is_authenticated:
+                seen |= Exists(
+                    MeetingParticipant.objects.filter(
+                        meeting=OuterRef("meeting"), person__user=user
+                    )
+                )
+            participants = participants.filter(seen)
         return self.select_related("summit", "room__venue", "venue").prefetch_related(
             models.Prefetch("participants", queryset=participants)
         )
@@ -165,11 +180,6 @@ class Meeting(SequencedModel):
 
     def __str__(self):
         return self.title
-
-    @property
-    def place(self):
-        """The venue where the meeting happens: its room's venue, else the chosen venue."""
-        return self.room.venue if self.room_id else self.venue
 
     @property
     def is_confidential(self):

@@ -61,6 +61,15 @@ def check_meeting(*, meeting, people=None):
             summit=meeting.summit, start=meeting.start, end=meeting.end
         )
     room = meeting.room if meeting.room_id else None
+    if meeting.venue_id and meeting.summit_id and meeting.venue.summit_id != meeting.summit_id:
+        conflicts.append(
+            Conflict(
+                kind="room",
+                field="venue",
+                blocking=True,
+                message=_("%(venue)s belongs to another summit.") % {"venue": meeting.venue},
+            )
+        )
     if room and meeting.venue_id and room.venue_id != meeting.venue_id:
         conflicts.append(
             Conflict(

@@ -15,7 +15,7 @@ def my_meetings(user):
     person = getattr(user, "person", None)
     if person is None:
         return Meeting.objects.none()
-    return Meeting.objects.visible_to(user).of_person(person).with_participants()
+    return Meeting.objects.visible_to(user).of_person(person).with_participants(user)
 
 
 @login_required
@@ -26,7 +26,7 @@ def meeting_list(request):
 
 @login_required
 def meeting_detail(request, pk):
-    queryset = Meeting.objects.visible_to(request.user).with_participants()
+    queryset = Meeting.objects.visible_to(request.user).with_participants(request.user)
     meeting = get_object_or_404(queryset.prefetch_related("transitions__actor"), pk=pk)
     person = getattr(request.user, "person", None)
     mine = next(
@@ -39,6 +39,8 @@ def meeting_detail(request, pk):
             "meeting": meeting,
             "mine": mine,
             "can_answer": mine is not None and meeting.status in Meeting.HOLDING_STATUSES,
+            # The history names who answered what: for the meeting's own people and staff.
+            "show_history": mine is not None or request.user.is_staff,
         },
     )
 

@@ -43,6 +43,9 @@ def clean_invitee(invitee):
         validate_email(invitee.email.strip())
     except ValidationError:
         errors["email"] = _("“%(email)s” is not an email address.") % {"email": invitee.email}
+    else:
+        if len(invitee.email.strip()) > 150:  # it becomes the username
+            errors["email"] = _("Email addresses are at most 150 characters here.")
     if invitee.country and len(invitee.country.strip()) != 2:
         errors["country"] = _("Give the two-letter country code, e.g. FR.")
     if errors:
@@ -102,10 +105,12 @@ def invite(invitees, *, request):
             user.save()
             organisation = None
             if invitee.organisation:
-                organisation, _new = Organisation.objects.get_or_create(
-                    name=invitee.organisation,
-                    defaults={"slug": unique_slug(Organisation, invitee.organisation)},
-                )
+                organisation = Organisation.objects.filter(name=invitee.organisation).first()
+                if organisation is None:
+                    organisation = Organisation.objects.create(
+                        name=invitee.organisation[:200],
+                        slug=unique_slug(Organisation, invitee.organisation),
+                    )
             Person.objects.create(
                 name=invitee.name,
                 slug=unique_slug(Person, invitee.name),

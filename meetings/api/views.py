@@ -31,7 +31,7 @@ class MeetingViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return (
             Meeting.objects.visible_to(self.request.user)
-            .with_participants()
+            .with_participants(self.request.user)
             .order_by("window_start", "id")
         )
 

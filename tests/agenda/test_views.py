@@ -274,3 +274,25 @@ def test_a_public_meeting_appears_like_a_session(client, site):
         not in client.get("/ai/programme/", {"track": "science"}).content.decode()
     )
     assert b"Announced bilateral" in client.get("/ai/programme.ics").content
+
+
+def test_the_two_identical_wall_clock_times_of_the_autumn_night_stay_apart(client):
+    import zoneinfo
+    from datetime import UTC, date, datetime, timedelta
+
+    summit = SummitFactory(
+        slug="autumn", start_date=date(2025, 10, 25), end_date=date(2025, 10, 26)
+    )
+    paris_zone = zoneinfo.ZoneInfo("Europe/Paris")
+    room = RoomFactory(venue__summit=summit)
+    for fold, title in ((1, "second"), (0, "first")):
+        start = datetime(2025, 10, 26, 2, 30, fold=fold, tzinfo=paris_zone)
+        SessionFactory(
+            summit=summit,
+            room=RoomFactory(venue=room.venue),
+            title=title,
+            start=start,
+            end=start.astimezone(UTC) + timedelta(minutes=20),  # real time, not wall clock
+        )
+    [(_day, slots)] = client.get("/autumn/programme/").context["days"]
+    assert [[s.title for s in sessions] for _start, sessions in slots] == [["first"], ["second"]]

@@ -172,3 +172,60 @@ def test_my_meetings_queries_do_not_grow(client, django_assert_num_queries, size
     client.force_login(person.user)
     with django_assert_num_queries(6):  # session, user, zone, person, meetings, participants
         assert client.get("/me/meetings/").status_code == 200
+
+
+def test_a_public_meeting_names_only_people_the_visitor_may_see(client, request_for_day_two):
+    meeting = request_for_day_two["meeting"]
+    adviser = PersonFactory(name="Hidden Adviser", is_public=False)
+    MeetingParticipantFactory(meeting=meeting, person=adviser, is_principal=True)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        confidentiality="public", status="confirmed", start=paris(11, 14), end=paris(11, 14, 30)
+    )
+    slug = meeting.summit.slug
+    for url in (
+        f"/{slug}/programme/",
+        f"/{slug}/programme.ics",
+        "/api/v1/meetings/",
+        f"/api/v1/meetings/{meeting.pk}/",
+    ):
+        content = client.get(url).content.decode()
+        assert "EVP – Minister Satō" in content or "EVP \\u2013" in content, url
+        assert "Hidden Adviser" not in content, url
+    client.force_login(request_for_day_two["minister"].user)  # a participant sees everyone
+    assert "Hidden Adviser" in client.get(f"/me/meetings/{meeting.pk}/").content.decode()
+
+
+def test_a_public_meeting_is_not_announced_before_it_is_confirmed(client, request_for_day_two):
+    meeting = request_for_day_two["meeting"]
+    Meeting.objects.filter(pk=meeting.pk).update(
+        confidentiality="public", status="proposed", start=paris(11, 14), end=paris(11, 14, 30)
+    )
+    assert client.get("/api/v1/meetings/").json()["count"] == 0
+    assert client.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
+
+
+def test_a_meeting_proposed_in_the_repeated_hour_lasts_its_real_duration(request_for_day_two):
+    import zoneinfo
+    from datetime import date, datetime, timedelta
+
+    from meetings import lifecycle
+
+    meeting = request_for_day_two["meeting"]
+    summit = meeting.summit
+    summit.start_date, summit.end_date = date(2025, 10, 25), date(2025, 10, 26)
+    summit.save()
+    paris_zone = zoneinfo.ZoneInfo("Europe/Paris")
+    Meeting.objects.filter(pk=meeting.pk).update(
+        window_start=datetime(2025, 10, 26, 1, tzinfo=paris_zone),
+        window_end=datetime(2025, 10, 26, 5, tzinfo=paris_zone),
+    )
+    start = datetime(2025, 10, 26, 2, 30, tzinfo=paris_zone)  # the first 02:30 (CEST)
+    lifecycle.propose(meeting, start=start, room=request_for_day_two["room"], actor=None)
+    meeting.refresh_from_db()
+    assert meeting.end - meeting.start == timedelta(minutes=30)
+
+
+def test_revoking_a_link_that_is_not_a_number_is_a_404(client):
+    client.force_login(UserFactory())
+    assert client.post("/me/calendar/", {"revoke": "abc"}).status_code == 404
+    assert client.post("/me/calendar/", {"revoke": "²"}).status_code == 404
