@@ -13,6 +13,7 @@ from agenda.models import Registration, Session, Star
 from agenda.personal import waitlist_positions
 from meetings.api.serializers import MeetingSerializer
 from people.api.serializers import PersonSerializer
+from summit.api import StrictSerializer
 
 
 class MeView(APIView):
@@ -62,11 +63,11 @@ class VisibleSessionField(serializers.PrimaryKeyRelatedField):
         return Session.objects.visible_to(self.context["request"].user)
 
 
-class StarSerializer(serializers.Serializer):
+class StarSerializer(StrictSerializer):
     session = VisibleSessionField()
 
 
-class RegistrationSerializer(serializers.Serializer):
+class RegistrationSerializer(StrictSerializer):
     session = VisibleSessionField()
     status = serializers.ChoiceField(choices=Registration.Status.choices, read_only=True)
     position = serializers.IntegerField(

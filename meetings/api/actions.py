@@ -5,7 +5,7 @@ from rest_framework import permissions, serializers
 from agenda.models import Room, Summit, Venue
 from meetings.models import MeetingParticipant
 from people.models import Person
-from summit.api import OffsetDateTimeField
+from summit.api import OffsetDateTimeField, StrictSerializer
 
 
 class CanScheduleMeetings(permissions.BasePermission):
@@ -15,7 +15,7 @@ class CanScheduleMeetings(permissions.BasePermission):
         return request.user.is_authenticated and request.user.has_perm("meetings.change_meeting")
 
 
-class ProposeSerializer(serializers.Serializer):
+class ProposeSerializer(StrictSerializer):
     start = OffsetDateTimeField()
     room = serializers.PrimaryKeyRelatedField(
         queryset=Room.objects.all(), required=False, allow_null=True
@@ -26,7 +26,7 @@ class ProposeSerializer(serializers.Serializer):
     accept_conflicts = serializers.BooleanField(required=False, default=False)
 
 
-class ReplySerializer(serializers.Serializer):
+class ReplySerializer(StrictSerializer):
     response = serializers.ChoiceField(
         choices=[MeetingParticipant.Response.ACCEPTED, MeetingParticipant.Response.DECLINED]
     )
@@ -53,12 +53,11 @@ class SuggestionsSerializer(serializers.Serializer):
 
 
 class SlotQuerySerializer(serializers.Serializer):
-    venue = serializers.PrimaryKeyRelatedField(
-        queryset=Venue.objects.all(), required=False, allow_null=True
-    )
+    # Not null: a query string has no null, and `?venue=` is refused like any empty id.
+    venue = serializers.PrimaryKeyRelatedField(queryset=Venue.objects.all(), required=False)
 
 
-class FindSlotsSerializer(serializers.Serializer):
+class FindSlotsSerializer(StrictSerializer):
     summit = serializers.PrimaryKeyRelatedField(queryset=Summit.objects.all())
     participants = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.all(), many=True, allow_empty=False

@@ -5,10 +5,10 @@ from agenda.api.serializers import ConflictCheckedSerializer
 from agenda.ical import uid
 from meetings import scheduling
 from meetings.models import Meeting, MeetingParticipant
-from summit.api import OffsetDateTimeField
+from summit.api import OffsetDateTimeField, StrictModelSerializer
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(StrictModelSerializer):
     name = serializers.CharField(source="person.name", read_only=True)
 
     class Meta:

@@ -2,9 +2,10 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
 from people.models import Organisation, Person
+from summit.api import StrictModelSerializer
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(StrictModelSerializer):
     country = CountryField(required=False, allow_blank=True)
 
     class Meta:
@@ -12,10 +13,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "kind", "country", "website"]
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(StrictModelSerializer):
     country = CountryField(required=False, allow_blank=True)
+    # No default: DRF leaves a default out of partial updates' answers, null is said here.
     organisation_name = serializers.CharField(
-        source="organisation.name", read_only=True, default=None, allow_null=True
+        source="organisation.name", read_only=True, allow_null=True
     )
 
     class Meta:
