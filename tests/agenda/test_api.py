@@ -345,7 +345,13 @@ def populate(size):
         )
         SessionRoleFactory(session=session)
         SessionRoleFactory(session=session)
-        MeetingFactory(summit=summit, confidentiality="public")
+        MeetingFactory(
+            summit=summit,
+            confidentiality="public",
+            status="confirmed",
+            start=paris(11, 8) + timedelta(hours=n),
+            end=paris(11, 8, 30) + timedelta(hours=n),
+        )
         PersonFactory()
         TravelTimeFactory(origin=venue, destination=VenueFactory(summit=summit))
     SessionFactory(summit=summit, room=room, start=paris(11, 9), end=paris(11, 10)).delete()

@@ -1,6 +1,6 @@
 import io
 import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import vobject
@@ -104,10 +104,18 @@ def test_a_session_the_night_the_clocks_change_keeps_its_wall_clock_time():
     first = datetime(2025, 10, 26, 2, 30, fold=0, tzinfo=paris_zone)
     second = datetime(2025, 10, 26, 2, 30, fold=1, tzinfo=paris_zone)
     SessionFactory(
-        summit=summit, room=room, title="early", start=first, end=first + timedelta(minutes=30)
+        summit=summit,
+        room=room,
+        title="early",
+        start=first,
+        end=first.astimezone(UTC) + timedelta(minutes=30),
     )
     SessionFactory(
-        summit=summit, room=room, title="late", start=second, end=second + timedelta(hours=1)
+        summit=summit,
+        room=room,
+        title="late",
+        start=second,
+        end=second.astimezone(UTC) + timedelta(hours=1),
     )
     data = build(Session.objects.with_people(AnonymousUser()))
     assert b"DTSTART;TZID=Europe/Paris:20251026T023000\r\n" in data
