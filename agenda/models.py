@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 import zoneinfo
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -266,6 +267,11 @@ class SequencedModel(models.Model):
         }
         return instance
 
+    @property
+    def blocks_room(self):
+        """Holding its room: it takes time (`blocks_time`, per model) and has a room."""
+        return self.blocks_time and self.room_id is not None
+
     def sequence_fields_changed(self):
         stored = getattr(self, "_stored", None)
         if self.pk is None or stored is None:
@@ -453,10 +459,6 @@ class Session(SequencedModel):
     @property
     def blocks_time(self):
         return self.status == self.Status.SCHEDULED
-
-    @property
-    def blocks_room(self):
-        return self.blocks_time and self.room_id is not None
 
 
 class SessionRole(models.Model):
@@ -677,15 +679,22 @@ class Registration(models.Model):
     @property
     def position(self):
         """Place on the waiting list, from 1; None with a seat or cancelled."""
-        if self.status != self.Status.WAITLISTED:
-            return None
-        ahead = Registration.objects.in_line().filter(session_id=self.session_id)
-        ahead = ahead.filter(
-            Q(priority__gt=self.priority)
-            | Q(priority=self.priority, queued_at__lt=self.queued_at)
-            | Q(priority=self.priority, queued_at=self.queued_at, id__lt=self.id)
-        )
-        return ahead.count() + 1
+        return waitlist_positions([self]).get(self.pk)
+
+
+def waitlist_positions(registrations):
+    """{registration id: place in line, from 1} for the waitlisted ones, in one query."""
+    waiting = [r for r in registrations if r.status == Registration.Status.WAITLISTED]
+    if not waiting:
+        return {}
+    lines = defaultdict(list)
+    for queued in Registration.objects.in_line().filter(
+        session__in={r.session_id for r in waiting}
+    ):
+        lines[queued.session_id].append(queued.pk)
+    return {
+        r.pk: lines[r.session_id].index(r.pk) + 1 for r in waiting if r.pk in lines[r.session_id]
+    }
 
 
 class AgendaChange(models.Model):

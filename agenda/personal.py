@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from agenda import scheduling
 from agenda.feeds import personal_items
-from agenda.models import Registration, SessionRole, Star
+from agenda.models import Registration, SessionRole, Star, waitlist_positions
 
 
 @dataclass
@@ -28,21 +28,6 @@ class AgendaItem:
     @property
     def end(self):
         return self.item.end
-
-
-def waitlist_positions(registrations):
-    """{registration id: place in line} for waitlisted ones, in one query."""
-    waiting = [r for r in registrations if r.status == Registration.Status.WAITLISTED]
-    if not waiting:
-        return {}
-    lines = defaultdict(list)
-    for queued in Registration.objects.in_line().filter(
-        session__in={r.session_id for r in waiting}
-    ):
-        lines[queued.session_id].append(queued.pk)
-    return {
-        r.pk: lines[r.session_id].index(r.pk) + 1 for r in waiting if r.pk in lines[r.session_id]
-    }
 
 
 def agenda_for(user):

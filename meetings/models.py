@@ -189,10 +189,6 @@ class Meeting(SequencedModel):
     def blocks_time(self):
         return self.status in self.HOLDING_STATUSES and self.start is not None
 
-    @property
-    def blocks_room(self):
-        return self.blocks_time and self.room_id is not None
-
 
 class MeetingParticipant(models.Model):
     class Response(models.TextChoices):

@@ -9,8 +9,7 @@ from rest_framework.views import APIView
 from agenda import seats
 from agenda.api.serializers import SessionSerializer
 from agenda.feeds import personal_items
-from agenda.models import Registration, Session, Star
-from agenda.personal import waitlist_positions
+from agenda.models import Registration, Session, Star, waitlist_positions
 from meetings.api.serializers import MeetingSerializer
 from people.api.serializers import PersonSerializer
 from summit.api import StrictSerializer

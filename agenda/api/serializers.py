@@ -43,14 +43,8 @@ class TravelTimeSerializer(StrictModelSerializer):
     def validate(self, attrs):
         origin = attrs.get("origin", getattr(self.instance, "origin", None))
         destination = attrs.get("destination", getattr(self.instance, "destination", None))
-        if origin == destination:
-            raise serializers.ValidationError(
-                {"destination": "Choose a venue other than the origin."}
-            )
-        if origin.summit_id != destination.summit_id:
-            raise serializers.ValidationError(
-                {"destination": "Both venues must belong to the same summit."}
-            )
+        # The rule lives on the model (TravelTime.clean), as the admin uses it too.
+        TravelTime(origin=origin, destination=destination).clean()
         duplicate = TravelTime.objects.filter(origin=origin, destination=destination)
         if self.instance is not None:
             duplicate = duplicate.exclude(pk=self.instance.pk)
