@@ -1,0 +1,41 @@
+"""The agenda's models; code and migrations import them from here, whichever module holds them."""
+
+from agenda.models.programme import (
+    AgendaChange,
+    FeedToken,
+    Registration,
+    Removal,
+    Room,
+    SequencedModel,
+    Session,
+    SessionRole,
+    Star,
+    Summit,
+    Track,
+    TravelTime,
+    Venue,
+    now,
+    validate_summit_slug,
+    validate_time_zone,
+    waitlist_positions,
+)
+
+__all__ = [
+    "AgendaChange",
+    "FeedToken",
+    "Registration",
+    "Removal",
+    "Room",
+    "SequencedModel",
+    "Session",
+    "SessionRole",
+    "Star",
+    "Summit",
+    "Track",
+    "TravelTime",
+    "Venue",
+    "now",
+    "validate_summit_slug",
+    "validate_time_zone",
+    "waitlist_positions",
+]
