@@ -1,24 +1,17 @@
 """The agenda's models; code and migrations import them from here, whichever module holds them."""
 
-from agenda.models.programme import (
-    AgendaChange,
-    FeedToken,
-    Registration,
-    Removal,
+from agenda.models.attendance import AgendaChange, Registration, Star, now, waitlist_positions
+from agenda.models.place import (
     Room,
-    SequencedModel,
-    Session,
-    SessionRole,
-    Star,
     Summit,
     Track,
     TravelTime,
     Venue,
-    now,
     validate_summit_slug,
     validate_time_zone,
-    waitlist_positions,
 )
+from agenda.models.programme import SequencedModel, Session, SessionRole
+from agenda.models.sync import FeedToken, Removal
 
 __all__ = [
     "AgendaChange",

@@ -1,0 +1,168 @@
+"""What attendees make of sessions: stars, registrations with waiting lists, a log of both."""
+
+from collections import defaultdict
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Person
+
+# Session is named in the foreign keys below, not imported: programme.py imports this module
+# for SessionQuerySet.in_agenda_of().
+
+
+def now():
+    # Looked up at call time, unlike `default=timezone.now`, so a test clock applies too.
+    return timezone.now()
+
+
+class Star(models.Model):
+    """A session an attendee marked for their agenda."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attendee"),
+        on_delete=models.CASCADE,
+        related_name="stars",
+    )
+    session = models.ForeignKey(
+        "Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="stars"
+    )
+    created_at = models.DateTimeField(_("starred"), default=now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("star")
+        verbose_name_plural = _("stars")
+        constraints = [models.UniqueConstraint(fields=["user", "session"], name="star_unique")]
+
+    def __str__(self):
+        return f"{self.user} ★ {self.session}"
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+    def confirmed(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waitlisted(self):
+        return self.filter(status=Registration.Status.WAITLISTED)
+
+    def in_line(self):
+        """The waiting list in the order seats are offered: priority first, then first come."""
+        return self.waitlisted().order_by("-priority", "queued_at", "id")
+
+
+class Registration(models.Model):
+    """A person's place at a session with limited seats: a seat, or a place in line."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    session = models.ForeignKey(
+        "Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    priority = models.BooleanField(
+        _("priority"), default=False, help_text=_("Offered a seat before everyone else in line.")
+    )
+    queued_at = models.DateTimeField(_("in line since"), default=now)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "status", "-priority", "queued_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person"], name="registration_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.session} ({self.get_status_display()})"
+
+    @property
+    def position(self):
+        """Place on the waiting list, from 1; None with a seat or cancelled."""
+        return waitlist_positions([self]).get(self.pk)
+
+
+def waitlist_positions(registrations):
+    """{registration id: place in line, from 1} for the waitlisted ones, in one query."""
+    waiting = [r for r in registrations if r.status == Registration.Status.WAITLISTED]
+    if not waiting:
+        return {}
+    lines = defaultdict(list)
+    for queued in Registration.objects.in_line().filter(
+        session__in={r.session_id for r in waiting}
+    ):
+        lines[queued.session_id].append(queued.pk)
+    return {
+        r.pk: lines[r.session_id].index(r.pk) + 1 for r in waiting if r.pk in lines[r.session_id]
+    }
+
+
+class AgendaChange(models.Model):
+    """Who changed whose time, when and how: the answer to "why am I not on the list?"."""
+
+    class Action(models.TextChoices):
+        STARRED = "starred", _("starred")
+        UNSTARRED = "unstarred", _("unstarred")
+        REGISTERED = "registered", _("took a seat")
+        WAITLISTED = "waitlisted", _("joined the waiting list")
+        PROMOTED = "promoted", _("promoted from the waiting list")
+        SKIPPED = "skipped", _("passed over on the waiting list")
+        CANCELLED = "cancelled", _("cancelled a registration")
+        REFUSED = "refused", _("registration refused")
+
+    at = models.DateTimeField(_("when"), default=now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_changes_made",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("for"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="agenda_changes",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attendee"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="agenda_changes",
+    )
+    session = models.ForeignKey(
+        "Session",
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="agenda_changes",
+    )
+    action = models.CharField(_("what"), max_length=20, choices=Action.choices)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("agenda change")
+        verbose_name_plural = _("agenda changes")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}: {self.session}"
