@@ -1,16 +1,19 @@
-import zoneinfo
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.forms.models import BaseInlineFormSet
-from django.utils import dateformat, timezone
-from django.utils.html import format_html, format_html_join
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from agenda import scheduling, seats
+from agenda.admin_forms import (
+    ConflictCheckedForm,
+    PeopleConflictFormSet,
+    ScheduledItemAdmin,
+    local_time,
+)
 from agenda.models import (
     AgendaChange,
     FeedToken,
@@ -25,126 +28,6 @@ from agenda.models import (
     TravelTime,
     Venue,
 )
-
-# --- shared by every admin that edits something with a time, a room and people -----------
-
-
-class ConflictCheckedForm(forms.ModelForm):
-    """Refuses a save that breaks a blocking rule; carries staff's choice to accept warnings."""
-
-    accept_conflicts = forms.BooleanField(
-        label=_("Save despite the warnings"),
-        required=False,
-        help_text=_(
-            "Tick to keep a schedule that puts someone in two places or short of travel time."
-        ),
-    )
-
-    def check_item(self, item):
-        raise NotImplementedError
-
-    def clean(self):
-        cleaned = super().clean()
-        self.instance._accept_conflicts = cleaned.get("accept_conflicts", False)
-        return cleaned
-
-    def _post_clean(self):
-        super()._post_clean()
-        if self._errors:
-            return
-        try:
-            # People are checked by the inline formset, which knows who is on the item.
-            scheduling.raise_blocking(self.check_item(self.instance))
-        except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages_)
-
-
-class PeopleConflictFormSet(BaseInlineFormSet):
-    """Warns when the people of an item would be in two places at once or short of travel."""
-
-    def people(self):
-        found = {}
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if data.get("DELETE") or not data.get("person") or not self.takes_time(data):
-                continue
-            found[data["person"].pk] = data["person"]
-        return list(found.values())
-
-    def takes_time(self, data):
-        return True
-
-    def clean(self):
-        super().clean()
-        item = self.instance
-        if any(self.errors) or not (item.start and item.end) or item.end <= item.start:
-            return
-        warnings = scheduling.check_people(item=item, people=self.people())
-        if warnings and not getattr(item, "_accept_conflicts", False):
-            raise ValidationError(
-                [warning.message for warning in warnings]
-                + [_("Tick “Save despite the warnings” above to keep this schedule.")]
-            )
-
-
-class SummitZoneMixin:
-    """Staff type and read times in the zone of the summit the object belongs to."""
-
-    def summit_zone(self, request, object_id):
-        summit_id = request.POST.get("summit") or request.GET.get("summit")
-        if object_id:
-            summit_id = None
-            if decimal(object_id):
-                summit_id = (
-                    self.model.objects.filter(pk=object_id)
-                    .values_list("summit_id", flat=True)
-                    .first()
-                )
-        zone = None
-        if summit_id and decimal(summit_id):
-            zone = Summit.objects.filter(pk=summit_id).values_list("time_zone", flat=True).first()
-        return zone
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        zone = self.summit_zone(request, object_id)
-        if zone:
-            timezone.activate(zoneinfo.ZoneInfo(zone))
-        zone_name = timezone.get_current_timezone_name()
-        extra_context = {**(extra_context or {}), "summit_zone": zone_name}
-        return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        zone = timezone.get_current_timezone_name()
-        for name in ("start", "end", "window_start", "window_end"):
-            if name in form.base_fields:
-                form.base_fields[name].help_text = _("Local time in %(zone)s.") % {"zone": zone}
-        return form
-
-
-def decimal(value):
-    """A whole number written in ASCII digits, small enough for the database."""
-    text = str(value)
-    return text.isascii() and text.isdecimal() and len(text) < 19
-
-
-def local_time(item, value):
-    if value is None:
-        return "—"
-    local = timezone.localtime(value, item.summit.tz)
-    return dateformat.format(local, "D j M Y, H:i")
-
-
-def conflict_list(conflicts):
-    if not conflicts:
-        return _("None")
-    return format_html(
-        "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((c.message,) for c in conflicts))
-    )
-
-
-# --- agenda ------------------------------------------------------------------------------
 
 
 class VenueInline(admin.TabularInline):
@@ -291,7 +174,7 @@ class HasConflictsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(SummitZoneMixin, admin.ModelAdmin):
+class SessionAdmin(ScheduledItemAdmin):
     form = SessionForm
     list_display = [
         "title",
@@ -340,11 +223,8 @@ class SessionAdmin(SummitZoneMixin, admin.ModelAdmin):
     def ends(self, session):
         return local_time(session, session.end)
 
-    @admin.display(description=_("conflicts as saved"))
-    def current_conflicts(self, session):
-        if not session.pk:
-            return _("Checked when you save.")
-        return conflict_list(scheduling.check_session(session=session))
+    def conflicts_of(self, session):
+        return scheduling.check_session(session=session)
 
     @admin.action(description=_("Cancel the selected sessions"), permissions=["change"])
     def cancel_sessions(self, request, queryset):
@@ -369,7 +249,9 @@ class SessionAdmin(SummitZoneMixin, admin.ModelAdmin):
             session.status = Session.Status.SCHEDULED
             with transaction.atomic():
                 try:
-                    warnings = scheduling.validate_session(session=session)
+                    warnings = scheduling.enforce(
+                        scheduling.check_session(session=session), accept_warnings=True
+                    )
                 except ValidationError as error:
                     refusal = " ".join(error.messages)
                     self.message_user(

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
-from agenda.scheduling import check_session
+from agenda.scheduling import check_session, enforce
 from meetings.models import Meeting, MeetingParticipant
 from meetings.scheduling import check_meeting
 from people.models import Delegation, Organisation, Person
@@ -265,12 +265,13 @@ class DemoLoader:
         self.summary.record(model, created, changed)
         return obj
 
-    def enforce(self, conflicts, where):
+    def refuse_blocking(self, conflicts, where):
         """Refuse blocking conflicts; keep the warnings for the summary."""
-        blocking = [conflict.message for conflict in conflicts if conflict.blocking]
-        if blocking:
-            raise InvalidDemoData(f"{where}: {' '.join(blocking)}")
-        self.summary.warnings += [f"{where}: {conflict.message}" for conflict in conflicts]
+        try:
+            warnings = enforce(conflicts, accept_warnings=True)
+        except ValidationError as error:
+            raise InvalidDemoData(f"{where}: {' '.join(error.messages)}") from error
+        self.summary.warnings += [f"{where}: {warning.message}" for warning in warnings]
 
     def load_summit(self):
         entry = checked(self.data.get("summit"), "summit", "[summit]")
@@ -438,7 +439,7 @@ class DemoLoader:
                     "visibility": entry.get("visibility", Session.Visibility.PUBLIC),
                     "capacity": entry.get("capacity"),
                 },
-                check=lambda session, people=people, where=where: self.enforce(
+                check=lambda session, people=people, where=where: self.refuse_blocking(
                     check_session(session=session, people=list(dict.fromkeys(people))), where
                 ),
             )
@@ -492,7 +493,7 @@ class DemoLoader:
                         self.people, entry.get("requested_by"), where, "person"
                     ),
                 },
-                check=lambda meeting, people=attending, where=where: self.enforce(
+                check=lambda meeting, people=attending, where=where: self.refuse_blocking(
                     check_meeting(meeting=meeting, people=people), where
                 ),
             )

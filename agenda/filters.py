@@ -12,7 +12,7 @@ from agenda.models import Session, Track, Venue
 from people.models import Person
 
 
-class SessionFilter(django_filters.FilterSet):
+class ProgrammeFilter(django_filters.FilterSet):
     day = django_filters.ChoiceFilter(
         label=_("Day"), method="filter_day", empty_label=_("All days")
     )

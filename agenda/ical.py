@@ -17,7 +17,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration, vGeo, vText
 
-from agenda.scheduling import place_of
 from agenda.vtimezone import build_vtimezone
 
 PRODID = "-//Summit//Summit programme//EN"
@@ -33,7 +32,7 @@ def build_calendar(
 ):
     """A calendar of sessions and meetings in one zone.
 
-    `link(obj)` gives an absolute URL for an item (or None); `holder` is the person whose
+    `link(session)` gives a session's absolute URL (meetings link to nothing public); `holder` is the person whose
     personal feed this is, so that a meeting they declined shows as cancelled to them;
     `waiting` holds the ids of sessions where the holder is on the waiting list (tentative).
     """
@@ -49,7 +48,7 @@ def build_calendar(
         calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
         calendar.add_component(build_vtimezone(zone))
         events = [session_event(s, zone, link, waiting=s.pk in waiting) for s in sessions]
-        events += [meeting_event(m, zone, link, holder) for m in meetings]
+        events += [meeting_event(m, zone, holder) for m in meetings]
         for event in sorted(events, key=lambda e: (e.decoded("DTSTART"), str(e["UID"]))):
             calendar.add_component(event)
     return calendar
@@ -70,7 +69,7 @@ def common(event, item, zone, link):
     url = link(item) if link else None
     if url:
         event.add("URL", url)
-    venue = place_of(item)
+    venue = item.place
     location = [item.room.name] if item.room_id else []
     if venue is not None:
         location += [venue.name, venue.address]
@@ -101,16 +100,16 @@ def session_event(session, zone, link, waiting=False):
     event = Event()
     event.add("UID", uid("session", session.pk))
     url = common(event, session, zone, link)
-    event.add("SUMMARY", titled(session.title, session.is_cancelled))
+    event.add("SUMMARY", titled(session.title, session.is_closed))
     status = "TENTATIVE" if waiting else "CONFIRMED"
-    event.add("STATUS", "CANCELLED" if session.is_cancelled else status)
+    event.add("STATUS", "CANCELLED" if session.is_closed else status)
     event.add("CLASS", "PUBLIC" if session.visibility == session.Visibility.PUBLIC else "PRIVATE")
     categories = [str(session.get_kind_display())]
     if session.track_id:
         categories.append(session.track.name)
     event.add("CATEGORIES", categories)
     lines = []
-    if session.is_cancelled:
+    if session.is_closed:
         lines += [_("This session is cancelled."), ""]
     elif waiting:
         lines += [_("You are on the waiting list."), ""]
@@ -124,15 +123,15 @@ def session_event(session, zone, link, waiting=False):
     return event
 
 
-def meeting_event(meeting, zone, link, holder=None):
+def meeting_event(meeting, zone, holder=None):
     declined = holder is not None and any(
         p.person_id == holder.pk and p.response == p.Response.DECLINED
         for p in meeting.participants.all()
     )
-    cancelled = meeting.status in {meeting.Status.CANCELLED, meeting.Status.DECLINED} or declined
+    cancelled = meeting.is_closed or declined
     event = Event()
     event.add("UID", uid("meeting", meeting.pk))
-    url = common(event, meeting, zone, link)
+    url = common(event, meeting, zone, link=None)
     event.add("SUMMARY", titled(meeting.title, cancelled))
     status = {meeting.Status.PROPOSED: "TENTATIVE", meeting.Status.CONFIRMED: "CONFIRMED"}
     event.add("STATUS", "CANCELLED" if cancelled else status.get(meeting.status, "TENTATIVE"))

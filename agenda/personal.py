@@ -7,8 +7,8 @@ from itertools import groupby
 from django.utils import timezone
 
 from agenda import scheduling
-from agenda.feeds import personal_items
-from agenda.models import Registration, SessionRole, Star, waitlist_positions
+from agenda.models import Registration, Session, SessionRole, Star
+from meetings.models import Meeting
 
 
 @dataclass
@@ -17,7 +17,6 @@ class AgendaItem:
     kind: str  # "session" or "meeting"
     roles: list = field(default_factory=list)
     registration: object = None
-    position: int | None = None
     starred: bool = False
     warnings: list = field(default_factory=list)
 
@@ -28,6 +27,23 @@ class AgendaItem:
     @property
     def end(self):
         return self.item.end
+
+
+def personal_items(user):
+    """Everything a holder is in, as they may see it on the site: the sessions they take part
+    in, have a seat or a place in line at, or starred; then their meetings. Closed items
+    stay until they are over, so calendars learn of them."""
+    person = getattr(user, "person", None)
+    sessions = Session.objects.visible_to(user).in_agenda_of(user).still_listed()
+    if person is None:
+        return sessions, Meeting.objects.none()
+    meetings = (
+        Meeting.objects.visible_to(user)
+        .filter(participants__person=person, start__isnull=False)
+        .exclude(status=Meeting.Status.REQUESTED)
+        .still_listed()
+    )
+    return sessions, meetings
 
 
 def agenda_for(user):
@@ -42,9 +58,10 @@ def agenda_for(user):
             roles[role.session_id].append(role.get_role_display())
         registrations = {
             r.session_id: r
-            for r in Registration.objects.active().filter(person=person, session__in=sessions)
+            for r in Registration.objects.active()
+            .with_positions()
+            .filter(person=person, session__in=sessions)
         }
-    positions = waitlist_positions(registrations.values())
     starred = set(
         Star.objects.filter(user=user, session__in=sessions).values_list("session_id", flat=True)
     )
@@ -54,7 +71,6 @@ def agenda_for(user):
             kind="session",
             roles=roles[session.pk],
             registration=registrations.get(session.pk),
-            position=positions.get(getattr(registrations.get(session.pk), "pk", None)),
             starred=session.pk in starred,
         )
         for session in sessions
@@ -78,7 +94,7 @@ def flag_conflicts(items, person):
         by_summit[entry.item.summit_id].append(entry)
     for summit_id, entries in by_summit.items():
         travel = scheduling.TravelTimes.for_summit(summit_id)
-        bookings = [scheduling.booking_of(entry.item) for entry in entries]
+        bookings = [scheduling.Booking.of(entry.item) for entry in entries]
         entry_of = {id(entry.item): entry for entry in entries}
         who = person.name if person is not None else ""
         for conflict in scheduling.find_person_conflicts(items=bookings, travel=travel, person=who):

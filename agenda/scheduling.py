@@ -3,26 +3,53 @@ at a time and needs the travel time between venues, a session stays within its s
 
 The interval arithmetic is pure (sort and sweep over objects with `.start`, `.end` and
 `.venue_id`); the database look-ups beside it are thin and run a fixed number of queries.
-Admin forms, pages and the API all call `check_session` and `validate_session`.
+Rooms and people are held by sessions and meetings alike, so the look-ups read both apps'
+models; the rules sit above them. Admin forms, the API, the meeting lifecycle and the demo
+loader check with `check_session` (or meetings' `check_meeting`) and act on the outcome with
+`enforce`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from agenda.models import Registration, Room, Session, SessionRole, TravelTime
+from agenda.models import Registration, Room, Session, SessionRole, Summit, TravelTime
+from common.conflicts import Conflict, enforce
+from meetings.models import Meeting, MeetingParticipant
+from people.models import Person
+
+__all__ = [
+    "Booking",
+    "Conflict",
+    "TravelTimes",
+    "check_booking",
+    "check_people",
+    "check_room",
+    "check_session",
+    "check_times",
+    "check_within_summit",
+    "enforce",
+    "find_overlaps",
+    "find_person_conflicts",
+    "find_tight_changes",
+    "person_bookings",
+    "room_bookings",
+    "summit_conflicts",
+]
+
+Bookable = Session | Meeting
 
 
-def utc(moment):
+def utc(moment: datetime) -> datetime:
     """Compare instants in UTC: Python compares two datetimes sharing a tzinfo by wall clock,
     which is wrong on the night the clocks change."""
     return moment.astimezone(UTC)
@@ -30,45 +57,42 @@ def utc(moment):
 
 @dataclass(frozen=True)
 class Booking:
-    """Something that occupies a person or a room: a session, a meeting, a registration."""
+    """Something that occupies a person or a room (a session, a meeting, a seat), held in
+    UTC from the start so the sweep compares plain values."""
 
-    start: Any
-    end: Any
+    start: datetime
+    end: datetime
     venue_id: int | None
     item: Any = field(compare=False)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", utc(self.start))
+        object.__setattr__(self, "end", utc(self.end))
 
-@dataclass(frozen=True)
-class Conflict:
-    """One broken rule. Blocking conflicts refuse the save; the others are warnings."""
-
-    kind: str  # timing, summit_days, room, capacity, overlap, travel
-    field: str | None
-    message: str
-    blocking: bool
-    item: Any = None
-    other: Any = None
-    person: Any = None
-
-    def __str__(self):
-        return self.message
+    @classmethod
+    def of(cls, item: Bookable) -> Booking:
+        assert item.start is not None and item.end is not None
+        venue = item.place
+        return cls(item.start, item.end, venue.pk if venue else None, item)
 
 
 class TravelTimes:
     """Minutes between venues, in either direction when only one way is recorded."""
 
-    def __init__(self, minutes=None, default=None):
+    def __init__(
+        self, minutes: dict[tuple[int, int], int] | None = None, default: int | None = None
+    ) -> None:
         self._minutes = dict(minutes or {})
-        self.default = settings.SUMMIT_UNKNOWN_TRAVEL_MINUTES if default is None else default
+        self.default: int = settings.SUMMIT_UNKNOWN_TRAVEL_MINUTES if default is None else default
 
     @classmethod
-    def for_summit(cls, summit_id):
+    def for_summit(cls, summit_id: int) -> TravelTimes:
         rows = TravelTime.objects.filter(origin__summit_id=summit_id).values_list(
             "origin_id", "destination_id", "minutes"
         )
         return cls({(origin, destination): minutes for origin, destination, minutes in rows})
 
-    def between(self, origin_id, destination_id):
+    def between(self, origin_id: int | None, destination_id: int | None) -> int:
         if origin_id is None or destination_id is None or origin_id == destination_id:
             return 0
         minutes = self._minutes.get((origin_id, destination_id))
@@ -77,34 +101,36 @@ class TravelTimes:
         return minutes
 
     @property
-    def longest(self):
+    def longest(self) -> int:
         return max([self.default, *self._minutes.values()])
 
 
 # --- pure interval arithmetic ------------------------------------------------------------
 
 
-def overlaps(a, b):
+def overlaps(a: Booking, b: Booking) -> bool:
     """Half-open intervals: back to back (a.end == b.start) is not an overlap."""
-    return utc(a.start) < utc(b.end) and utc(b.start) < utc(a.end)
+    return a.start < b.end and b.start < a.end
 
 
-def in_time_order(items):
-    return sorted(items, key=lambda item: (utc(item.start), utc(item.end)))
+def in_time_order(items: Iterable[Booking]) -> list[Booking]:
+    return sorted(items, key=lambda item: (item.start, item.end))
 
 
-def find_overlaps(*, items):
+def find_overlaps(*, items: Iterable[Booking]) -> list[tuple[Booking, Booking]]:
     """Every pair of items that overlap in time, by sort and sweep."""
-    pairs = []
-    active = []
+    pairs: list[tuple[Booking, Booking]] = []
+    active: list[Booking] = []
     for item in in_time_order(items):
-        active = [other for other in active if utc(other.end) > utc(item.start)]
+        active = [other for other in active if other.end > item.start]
         pairs.extend((other, item) for other in active)
         active.append(item)
     return pairs
 
 
-def find_tight_changes(*, items, travel):
+def find_tight_changes(
+    *, items: Iterable[Booking], travel: TravelTimes
+) -> list[tuple[Booking, Booking, timedelta, timedelta]]:
     """Pairs (earlier, later) that do not overlap but leave less than the travel time
     between their venues; returns (earlier, later, gap, needed) with timedeltas."""
     ordered = in_time_order(items)
@@ -112,7 +138,7 @@ def find_tight_changes(*, items, travel):
     found = []
     for index, earlier in enumerate(ordered):
         for later in ordered[index + 1 :]:
-            gap = utc(later.start) - utc(earlier.end)
+            gap = later.start - earlier.end
             if gap >= horizon:
                 break
             if gap < timedelta(0):
@@ -123,7 +149,13 @@ def find_tight_changes(*, items, travel):
     return found
 
 
-def find_person_conflicts(*, items, travel, person=None, only=None):
+def find_person_conflicts(
+    *,
+    items: Sequence[Booking],
+    travel: TravelTimes,
+    person: Person | str | None = None,
+    only: Bookable | None = None,
+) -> list[Conflict]:
     """Warnings for one person's bookings: two places at once, or too little time to travel.
 
     With `only`, keep the conflicts that involve that booking's item.
@@ -178,53 +210,42 @@ def find_person_conflicts(*, items, travel, person=None, only=None):
 # --- words -------------------------------------------------------------------------------
 
 
-def label(item):
-    kind = _("meeting") if item.__class__.__name__ == "Meeting" else _("session")
-    return f"{kind} “{item}”"
+def label(item: Bookable) -> str:
+    return f"{item.noun} “{item}”"
 
 
-def venue_name(item):
-    venue = place_of(item)
+def venue_name(item: Bookable) -> str:
+    venue = item.place
     return venue.name if venue else _("an unknown venue")
 
 
-def place_of(item):
-    """Where a session or meeting happens: its room's venue, else a meeting's chosen venue."""
-    if getattr(item, "room_id", None):
-        return item.room.venue
-    return getattr(item, "venue", None) if getattr(item, "is_meeting", False) else None
-
-
-def when(item):
+def when(item: Bookable) -> str:
     zone = item.summit.tz
     start = timezone.localtime(item.start, zone)
     end = timezone.localtime(item.end, zone)
     return f"{dateformat.format(start, 'D j M H:i')}–{dateformat.format(end, 'H:i')}"
 
 
-def booking_of(item):
-    venue = place_of(item)
-    return Booking(item.start, item.end, venue.pk if venue else None, item)
-
-
 # --- thin look-ups -----------------------------------------------------------------------
 
 
-def lock_room(room_id):
+def lock_room(room_id: int | None) -> None:
     """Serialise bookings of one room until the transaction ends (PostgreSQL row lock)."""
     if room_id and connection.in_atomic_block:
         list(Room.objects.select_for_update().filter(pk=room_id).values_list("pk"))
 
 
-def room_bookings(*, room_id, start, end, exclude=None):
+def room_bookings(
+    *, room_id: int, start: datetime, end: datetime, exclude: Bookable | None = None
+) -> list[Bookable]:
     """Sessions and meetings holding the room at some point between start and end."""
     return room_bookings_between(room_ids=[room_id], start=start, end=end, exclude=exclude)
 
 
-def room_bookings_between(*, room_ids, start, end, exclude=None):
+def room_bookings_between(
+    *, room_ids: Iterable[int], start: datetime, end: datetime, exclude: Bookable | None = None
+) -> list[Bookable]:
     """Sessions and meetings holding any of these rooms between start and end."""
-    from meetings.models import Meeting
-
     sessions = Session.objects.scheduled().filter(room_id__in=room_ids).overlapping(start, end)
     meetings = Meeting.objects.holding_time().filter(room_id__in=room_ids).overlapping(start, end)
     if isinstance(exclude, Session) and exclude.pk:
@@ -237,12 +258,12 @@ def room_bookings_between(*, room_ids, start, end, exclude=None):
     ]
 
 
-def person_bookings(*, person_ids, start, end, exclude=None):
+def person_bookings(
+    *, person_ids: Iterable[int], start: datetime, end: datetime, exclude: Bookable | None = None
+) -> dict[int, list[Booking]]:
     """Each person's commitments between start and end (sessions they take part in or have a
     seat at, meetings they have not declined): {person_id: [Booking, ...]}."""
-    from meetings.models import Meeting, MeetingParticipant
-
-    found = defaultdict(list)
+    found: dict[int, list[Booking]] = defaultdict(list)
     roles = (
         SessionRole.objects.filter(
             person_id__in=person_ids,
@@ -253,7 +274,7 @@ def person_bookings(*, person_ids, start, end, exclude=None):
         .select_related("session__summit", "session__room__venue")
         .order_by("session__start")
     )
-    seen = set()
+    seen: set[tuple[int, int]] = set()
     for role in roles:
         session = role.session
         if (role.person_id, session.pk) in seen or (
@@ -261,7 +282,7 @@ def person_bookings(*, person_ids, start, end, exclude=None):
         ):
             continue
         seen.add((role.person_id, session.pk))
-        found[role.person_id].append(booking_of(session))
+        found[role.person_id].append(Booking.of(session))
     participations = (
         MeetingParticipant.objects.filter(
             person_id__in=person_ids,
@@ -276,7 +297,7 @@ def person_bookings(*, person_ids, start, end, exclude=None):
         meeting = participation.meeting
         if isinstance(exclude, Meeting) and meeting.pk == exclude.pk:
             continue
-        found[participation.person_id].append(booking_of(meeting))
+        found[participation.person_id].append(Booking.of(meeting))
     seats = Registration.objects.confirmed().filter(
         person_id__in=person_ids,
         session__status=Session.Status.SCHEDULED,
@@ -290,14 +311,14 @@ def person_bookings(*, person_ids, start, end, exclude=None):
         ):
             continue
         seen.add((registration.person_id, session.pk))
-        found[registration.person_id].append(booking_of(session))
+        found[registration.person_id].append(Booking.of(session))
     return found
 
 
 # --- the rules ---------------------------------------------------------------------------
 
 
-def check_times(*, start, end):
+def check_times(*, start: datetime | None, end: datetime | None) -> list[Conflict]:
     if start and end and utc(end) <= utc(start):
         return [
             Conflict(
@@ -310,7 +331,7 @@ def check_times(*, start, end):
     return []
 
 
-def check_within_summit(*, summit, start, end):
+def check_within_summit(*, summit: Summit, start: datetime, end: datetime) -> list[Conflict]:
     if not (summit and start and end):
         return []
     first, last = (utc(moment) for moment in summit.bounds)
@@ -330,7 +351,9 @@ def check_within_summit(*, summit, start, end):
     ]
 
 
-def check_room(*, item, room, start, end):
+def check_room(
+    *, item: Bookable, room: Room | None, start: datetime, end: datetime
+) -> list[Conflict]:
     """A room hosts one thing at a time, sessions and meetings together."""
     if room is None or not (start and end) or not item.blocks_room:
         return []
@@ -360,7 +383,9 @@ def check_room(*, item, room, start, end):
     return conflicts
 
 
-def check_people(*, item, people, travel=None):
+def check_people(
+    *, item: Bookable, people: Sequence[Person], travel: TravelTimes | None = None
+) -> list[Conflict]:
     """Warnings for the people of an item: elsewhere at the same time, or no time to travel."""
     if not people or not item.blocks_time:
         return []
@@ -372,7 +397,7 @@ def check_people(*, item, people, travel=None):
         end=item.end + margin,
         exclude=item,
     )
-    candidate = booking_of(item)
+    candidate = Booking.of(item)
     conflicts = []
     for person in people:
         items = [*bookings.get(person.pk, []), candidate]
@@ -382,15 +407,25 @@ def check_people(*, item, people, travel=None):
     return conflicts
 
 
-def check_session(*, session, people=None):
-    """Every conflict saving this session would create. `people` defaults to its roles."""
-    conflicts = check_times(start=session.start, end=session.end)
-    if conflicts:
+def check_booking(*, item: Bookable, people: Sequence[Person]) -> list[Conflict]:
+    """The rules for anything with a time, a room and people: it ends after it starts, stays
+    within its summit's days, has its room to itself, and its people can be there."""
+    conflicts = check_times(start=item.start, end=item.end)
+    if conflicts or item.start is None or item.end is None:
         return conflicts
-    if session.summit_id:
-        conflicts += check_within_summit(
-            summit=session.summit, start=session.start, end=session.end
-        )
+    if item.summit_id:
+        conflicts += check_within_summit(summit=item.summit, start=item.start, end=item.end)
+    room = item.room if item.room_id else None
+    conflicts += check_room(item=item, room=room, start=item.start, end=item.end)
+    conflicts += check_people(item=item, people=people)
+    return conflicts
+
+
+def check_session(*, session: Session, people: Sequence[Person] | None = None) -> list[Conflict]:
+    """Every conflict saving this session would create. `people` defaults to its roles."""
+    if people is None:
+        people = list(session.people.all()) if session.pk else []
+    conflicts = check_booking(item=session, people=people)
     room = session.room if session.room_id else None
     if room and room.capacity is not None and session.capacity and session.capacity > room.capacity:
         conflicts.append(
@@ -402,33 +437,11 @@ def check_session(*, session, people=None):
                 % {"room": room, "seats": room.capacity, "asked": session.capacity},
             )
         )
-    conflicts += check_room(item=session, room=room, start=session.start, end=session.end)
-    if people is None:
-        people = list(session.people.all()) if session.pk else []
-    conflicts += check_people(item=session, people=people)
     return conflicts
 
 
-def raise_blocking(conflicts):
-    """Turn blocking conflicts into a ValidationError keyed by field; return the warnings."""
-    errors = defaultdict(list)
-    for conflict in conflicts:
-        if conflict.blocking:
-            errors[conflict.field or "__all__"].append(conflict.message)
-    if errors:
-        raise ValidationError(dict(errors))
-    return [conflict for conflict in conflicts if not conflict.blocking]
-
-
-def validate_session(*, session, people=None):
-    """Refuse what may not be saved; return the warnings staff may knowingly accept."""
-    return raise_blocking(check_session(session=session, people=people))
-
-
-def summit_conflicts(*, summit):
+def summit_conflicts(*, summit: Summit) -> list[Conflict]:
     """Every conflict in a summit's programme: shared rooms, and each person's day."""
-    from meetings.models import Meeting, MeetingParticipant
-
     sessions = list(
         Session.objects.scheduled().filter(summit=summit).select_related("summit", "room__venue")
     )
@@ -437,11 +450,12 @@ def summit_conflicts(*, summit):
         .filter(summit=summit)
         .select_related("summit", "room__venue", "venue")
     )
-    by_room = defaultdict(list)
-    for item in [*sessions, *meetings]:
+    by_room: dict[int, list[Booking]] = defaultdict(list)
+    items: list[Bookable] = [*sessions, *meetings]
+    for item in items:
         if item.room_id:
-            by_room[item.room_id].append(booking_of(item))
-    conflicts = []
+            by_room[item.room_id].append(Booking.of(item))
+    conflicts: list[Conflict] = []
     for bookings in by_room.values():
         for a, b in find_overlaps(items=bookings):
             conflicts.append(
@@ -457,8 +471,8 @@ def summit_conflicts(*, summit):
             )
     by_session = {session.pk: session for session in sessions}
     by_meeting = {meeting.pk: meeting for meeting in meetings}
-    by_person = defaultdict(set)
-    people = {}
+    by_person: dict[int, set[Bookable]] = defaultdict(set)
+    people: dict[int, Person] = {}
     for role in SessionRole.objects.filter(session__in=by_session).select_related("person"):
         by_person[role.person_id].add(by_session[role.session_id])
         people[role.person_id] = role.person
@@ -470,8 +484,8 @@ def summit_conflicts(*, summit):
         by_person[participation.person_id].add(by_meeting[participation.meeting_id])
         people[participation.person_id] = participation.person
     travel = TravelTimes.for_summit(summit.pk)
-    for person_id, items in by_person.items():
+    for person_id, held in by_person.items():
         conflicts += find_person_conflicts(
-            items=[booking_of(item) for item in items], travel=travel, person=people[person_id]
+            items=[Booking.of(item) for item in held], travel=travel, person=people[person_id]
         )
     return conflicts

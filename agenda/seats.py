@@ -39,6 +39,16 @@ class Outcome:
         return _("Your registration is cancelled.")
 
 
+def outcome_of(registration):
+    position = (
+        Registration.objects.with_positions()
+        .filter(pk=registration.pk)
+        .values_list("waitlist_position", flat=True)
+        .first()
+    )
+    return Outcome(registration, position)
+
+
 def person_for(user):
     """The attendee's Person, made (private) on first need for a login without one."""
     person = getattr(user, "person", None)
@@ -85,7 +95,7 @@ def clashes(*, session, person):
     return [b.item for b in bookings.get(person.pk, []) if scheduling.overlaps(b, session)]
 
 
-def record(action, *, session, person=None, user=None, actor=None, detail=""):
+def record_change(action, *, session, person=None, user=None, actor=None, detail=""):
     AgendaChange.objects.create(
         action=action, session=session, person=person, user=user, actor=actor, detail=detail[:500]
     )
@@ -101,13 +111,15 @@ def register(*, session, person, actor, priority=False, allow_clash=False):
             Registration.objects.select_for_update().filter(session=session, person=person).first()
         )
         if registration is not None and registration.status != Registration.Status.CANCELLED:
-            return Outcome(registration, registration.position)
+            return outcome_of(registration)
         busy = [] if allow_clash else clashes(session=session, person=person)
         if not busy:
             return take_place(session, person, registration, actor=actor, priority=priority)
     # Recorded outside the transaction, so that the refusal itself is kept.
     message = _("You are already in %(other)s at that time.") % {"other": scheduling.label(busy[0])}
-    record(AgendaChange.Action.REFUSED, session=session, person=person, actor=actor, detail=message)
+    record_change(
+        AgendaChange.Action.REFUSED, session=session, person=person, actor=actor, detail=message
+    )
     raise ValidationError({"session": message})
 
 
@@ -122,10 +134,10 @@ def take_place(session, person, registration, *, actor, priority):
     registration.queued_at = timezone.now()
     registration.save()
     action = AgendaChange.Action.REGISTERED if taken else AgendaChange.Action.WAITLISTED
-    record(
+    record_change(
         action, session=session, person=person, actor=actor, detail="priority" if priority else ""
     )
-    return Outcome(registration, registration.position)
+    return outcome_of(registration)
 
 
 def cancel(*, session, person, actor):
@@ -141,7 +153,7 @@ def cancel(*, session, person, actor):
         had_seat = registration.status == Registration.Status.CONFIRMED
         registration.status = Registration.Status.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
-        record(AgendaChange.Action.CANCELLED, session=session, person=person, actor=actor)
+        record_change(AgendaChange.Action.CANCELLED, session=session, person=person, actor=actor)
         if had_seat:
             free_seat(session.pk)
             promote(session=session, actor=actor)
@@ -156,7 +168,7 @@ def promote(*, session, actor=None):
     ):
         busy = clashes(session=session, person=registration.person)
         if busy:
-            record(
+            record_change(
                 AgendaChange.Action.SKIPPED,
                 session=session,
                 person=registration.person,
@@ -169,7 +181,7 @@ def promote(*, session, actor=None):
             break
         registration.status = Registration.Status.CONFIRMED
         registration.save(update_fields=["status", "updated_at"])
-        record(
+        record_change(
             AgendaChange.Action.PROMOTED, session=session, person=registration.person, actor=actor
         )
         promoted.append(registration)
@@ -179,12 +191,12 @@ def promote(*, session, actor=None):
 def star(*, session, user):
     _star, created = Star.objects.get_or_create(session=session, user=user)
     if created:
-        record(AgendaChange.Action.STARRED, session=session, user=user, actor=user)
+        record_change(AgendaChange.Action.STARRED, session=session, user=user, actor=user)
     return True
 
 
 def unstar(*, session, user):
     deleted, _rows = Star.objects.filter(session=session, user=user).delete()
     if deleted:
-        record(AgendaChange.Action.UNSTARRED, session=session, user=user, actor=user)
+        record_change(AgendaChange.Action.UNSTARRED, session=session, user=user, actor=user)
     return False

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 
+from django.utils import timezone
+
 from agenda.models import Room
 
 SLOT = timedelta(minutes=5)
@@ -31,10 +33,6 @@ class Grid:
     placed: list = field(default_factory=list)
     unplaced: list = field(default_factory=list)  # sessions with no room on the grid
     rows: int = 0
-
-    @property
-    def columns(self):
-        return len(self.rooms) + 1
 
 
 def chosen_day(summit, value, *, today):
@@ -97,3 +95,21 @@ def build(*, day, zone, rooms, sessions):
             )
         )
     return grid
+
+
+def group_by_day_and_time(sessions, summit):
+    """[(day, [(start, [session, ...]), ...]), ...] in the summit's local time."""
+    # Sorted in real time; grouped by local time *and* offset, so the two 02:30s of the
+    # night the clocks go back stay apart.
+    local = [
+        (timezone.localtime(s.start, summit.tz), s)
+        for s in sorted(sessions, key=lambda s: (s.start.astimezone(UTC), s.end.astimezone(UTC)))
+    ]
+    days = []
+    for day, items in groupby(local, key=lambda pair: pair[0].date()):
+        slots = []
+        for _moment, group in groupby(items, key=lambda pair: (pair[0], pair[0].utcoffset())):
+            group = list(group)
+            slots.append((group[0][0], [session for _, session in group]))
+        days.append((day, slots))
+    return days

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from agenda import views
+from agenda.views import people, programme
 
 app_name = "agenda"
 
 urlpatterns = [
-    path("<slug:summit>/", views.summit_home, name="home"),
-    path("<slug:summit>/programme/", views.programme, name="programme"),
-    path("<slug:summit>/programme/grid/", views.grid, name="grid"),
-    path("<slug:summit>/sessions/<slug:slug>/", views.session_detail, name="session"),
+    path("<slug:summit>/", programme.summit_home, name="home"),
+    path("<slug:summit>/programme/", programme.programme, name="programme"),
+    path("<slug:summit>/programme/grid/", programme.grid, name="grid"),
+    path("<slug:summit>/sessions/<slug:slug>/", programme.session_detail, name="session"),
+    path("<slug:summit>/people/", people.directory, name="people"),
+    path("<slug:summit>/people/<slug:slug>/", people.person_detail, name="person"),
 ]

@@ -1,5 +1,4 @@
-from datetime import datetime
-
+from django import forms
 from django.contrib import admin
 from django.contrib import messages as django_messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,17 +8,34 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agenda.admin import (
+from agenda.admin_forms import (
     ConflictCheckedForm,
     PeopleConflictFormSet,
-    SummitZoneMixin,
-    conflict_list,
-    decimal,
+    ScheduledItemAdmin,
     local_time,
 )
-from agenda.models import Room
+from agenda.models import Room, Venue
 from meetings import lifecycle, scheduling
 from meetings.models import Meeting, MeetingParticipant, MeetingTransition
+
+
+class ProposeSlotForm(forms.Form):
+    """The slot staff chose among the suggestions: a start (in the summit's zone) and a room."""
+
+    start = forms.DateTimeField()
+    room = forms.ModelChoiceField(queryset=Room.objects.none())
+
+    def __init__(self, *args, summit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = Room.objects.filter(venue__summit=summit)
+
+
+class VenueChoice(forms.Form):
+    venue = forms.ModelChoiceField(queryset=Venue.objects.none(), required=False)
+
+    def __init__(self, *args, summit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["venue"].queryset = summit.venues.all()
 
 
 class MeetingForm(ConflictCheckedForm):
@@ -64,7 +80,7 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SummitZoneMixin, admin.ModelAdmin):
+class MeetingAdmin(ScheduledItemAdmin):
     form = MeetingForm
     list_display = ["title", "status", "starts", "room", "venue", "confidentiality", "sequence"]
     list_filter = ["status", "confidentiality", "summit", "venue"]
@@ -93,11 +109,8 @@ class MeetingAdmin(SummitZoneMixin, admin.ModelAdmin):
     def starts(self, meeting):
         return local_time(meeting, meeting.start)
 
-    @admin.display(description=_("conflicts as saved"))
-    def current_conflicts(self, meeting):
-        if not meeting.pk:
-            return _("Checked when you save.")
-        return conflict_list(scheduling.check_meeting(meeting=meeting))
+    def conflicts_of(self, meeting):
+        return scheduling.check_meeting(meeting=meeting)
 
     def get_urls(self):
         suggest = self.admin_site.admin_view(self.suggest_view)
@@ -113,24 +126,23 @@ class MeetingAdmin(SummitZoneMixin, admin.ModelAdmin):
             raise PermissionDenied
         timezone.activate(meeting.summit.tz)
         if request.method == "POST":
-            room_id = request.POST.get("room", "")
-            room = get_object_or_404(
-                Room, pk=room_id if decimal(room_id) else 0, venue__summit=meeting.summit
-            )
+            chosen = ProposeSlotForm(request.POST, summit=meeting.summit)
             try:
-                start = datetime.fromisoformat(request.POST.get("start", ""))
-                if timezone.is_naive(start):
-                    start = timezone.make_aware(start, meeting.summit.tz)
-                lifecycle.propose(meeting, start=start, room=room, actor=request.user)
-            except (ValueError, ValidationError) as error:
-                messages = getattr(error, "messages", [str(error)])
-                self.message_user(request, " ".join(messages), level=django_messages.ERROR)
+                if not chosen.is_valid():
+                    raise ValidationError(chosen.errors.as_data())
+                lifecycle.propose(
+                    meeting,
+                    start=chosen.cleaned_data["start"],
+                    room=chosen.cleaned_data["room"],
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), level=django_messages.ERROR)
             else:
                 self.message_user(request, _("Proposed; the participants are asked to answer."))
                 return redirect("admin:meetings_meeting_change", meeting.pk)
-        venue = None
-        if decimal(request.GET.get("venue", "")):
-            venue = meeting.summit.venues.filter(pk=request.GET["venue"]).first()
+        venues = VenueChoice(request.GET, summit=meeting.summit)
+        venue = venues.cleaned_data["venue"] if venues.is_valid() else None
         suggestions = scheduling.suggest_slots(meeting=meeting, venue=venue, limit=8)
         context = {
             **self.admin_site.each_context(request),

@@ -29,7 +29,7 @@ def build_invitation(meeting, *, method):
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("METHOD", method)
     calendar.add_component(build_vtimezone(zone))
-    event = ical.meeting_event(meeting, zone, link=None)
+    event = ical.meeting_event(meeting, zone)
     if method == "CANCEL":
         event["STATUS"] = vText("CANCELLED")
     # An iTIP message is stamped when it is sent (RFC 5546 2.1.5).

@@ -17,15 +17,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agenda.scheduling import utc
-from meetings import scheduling
+from agenda.scheduling import enforce, utc
+from meetings import invitations, scheduling
 from meetings.models import Meeting, MeetingParticipant, MeetingTransition
 
 Status = Meeting.Status
 Response = MeetingParticipant.Response
 
 
-def record(meeting, *, actor, before, note=""):
+def record_transition(meeting, *, actor, before, note=""):
     MeetingTransition.objects.create(
         meeting=meeting, actor=actor, from_status=before, to_status=meeting.status, note=note[:500]
     )
@@ -49,9 +49,7 @@ def propose(meeting, *, start, actor, room=None, venue=None, accept_conflicts=Fa
         meeting.room = room
         meeting.venue = venue or (room.venue if room else meeting.venue)
         meeting.status = Status.PROPOSED
-        warnings = scheduling.validate_meeting(meeting=meeting)
-        if warnings and not accept_conflicts:
-            raise ValidationError({"start": [w.message for w in warnings]})
+        enforce(scheduling.check_meeting(meeting=meeting), accept_warnings=accept_conflicts)
         meeting.save()
         proposer = getattr(actor, "person", None)
         for participant in meeting.participants.all():
@@ -61,7 +59,7 @@ def propose(meeting, *, start, actor, room=None, venue=None, accept_conflicts=Fa
             participant.responded_at = timezone.now() if participant.person == proposer else None
             participant.save(update_fields=["response", "responded_at"])
         note = _("moved") if before == Status.CONFIRMED else ""
-        record(meeting, actor=actor, before=before, note=note)
+        record_transition(meeting, actor=actor, before=before, note=note)
         settle(meeting, actor=actor)
     if before == Status.CONFIRMED:
         send_invitations(meeting)
@@ -92,9 +90,9 @@ def reply(meeting, *, person, response, actor):
         if response == Response.DECLINED and participant.is_principal:
             meeting.status = Status.DECLINED
             meeting.save()
-            record(meeting, actor=actor, before=before, note=note)
+            record_transition(meeting, actor=actor, before=before, note=note)
         else:
-            record(meeting, actor=actor, before=before, note=note)
+            record_transition(meeting, actor=actor, before=before, note=note)
             settle(meeting, actor=actor)
     if meeting.status == Status.DECLINED and before == Status.CONFIRMED:
         send_invitations(meeting, method="CANCEL")
@@ -109,7 +107,7 @@ def settle(meeting, *, actor):
     if answers and all(answer == Response.ACCEPTED for answer in answers):
         meeting.status = Status.CONFIRMED
         meeting.save()
-        record(meeting, actor=actor, before=Status.PROPOSED, note=_("everyone accepted"))
+        record_transition(meeting, actor=actor, before=Status.PROPOSED, note=_("everyone accepted"))
         transaction.on_commit(lambda: send_invitations(meeting))
 
 
@@ -120,7 +118,7 @@ def cancel(meeting, *, actor, note=""):
         before = meeting.status
         meeting.status = Status.CANCELLED
         meeting.save()
-        record(meeting, actor=actor, before=before, note=note)
+        record_transition(meeting, actor=actor, before=before, note=note)
     if before in Meeting.HOLDING_STATUSES:
         send_invitations(meeting, method="CANCEL")
     return meeting
@@ -140,7 +138,7 @@ def expire_overdue(*, now=None, meetings=None):
             before = meeting.status
             meeting.status = Status.EXPIRED
             meeting.save()
-            record(
+            record_transition(
                 meeting,
                 actor=None,
                 before=before,
@@ -151,6 +149,4 @@ def expire_overdue(*, now=None, meetings=None):
 
 
 def send_invitations(meeting, method="REQUEST"):
-    from meetings.invitations import send
-
-    send(meeting, method=method)
+    invitations.send(meeting, method=method)

@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from agenda.models import Room, SequencedModel, Summit, Venue
+from agenda.models import Room, SequencedModel, SequencedQuerySet, Summit, Venue
 from people.models import Person
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(SequencedQuerySet):
     def visible_to(self, user):
         """The one rule for who sees a meeting: participants and staff; public ones, everyone.
 
@@ -45,9 +46,6 @@ class MeetingQuerySet(models.QuerySet):
         """Meetings that occupy their time and room: a time was offered or agreed."""
         return self.filter(status__in=Meeting.HOLDING_STATUSES, start__isnull=False)
 
-    def overlapping(self, start, end):
-        return self.filter(start__lt=end, end__gt=start)
-
     def with_participants(self, user=None):
         """With the participants the user may see: all of them for staff and for the meeting's
         own participants, else those whose person is public (None: all, for the system)."""
@@ -80,6 +78,7 @@ class Meeting(SequencedModel):
         PUBLIC = "public", _("Public: announced like a session")
 
     is_meeting = True  # templates that list sessions and meetings together tell them apart
+    noun = _("meeting")
     HOLDING_STATUSES = (Status.PROPOSED, Status.CONFIRMED)
     OPEN_STATUSES = (Status.REQUESTED, Status.PROPOSED)
     CLOSED_STATUSES = (Status.DECLINED, Status.CANCELLED, Status.EXPIRED)
@@ -180,6 +179,15 @@ class Meeting(SequencedModel):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        """The meeting's page, for its participants and staff."""
+        return reverse("me-meeting", kwargs={"pk": self.pk})
+
+    @property
+    def place(self):
+        """The venue where it happens: its room's, else the venue chosen without a room."""
+        return self.room.venue if self.room_id else self.venue
 
     @property
     def is_confidential(self):

@@ -2,29 +2,29 @@
 the slot finder that knows who is where and how long the trip between venues takes."""
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from agenda.models import Room
+from agenda.models import Room, Venue
 from agenda.scheduling import (
+    Booking,
     Conflict,
     TravelTimes,
-    booking_of,
-    check_people,
-    check_room,
+    check_booking,
     check_times,
-    check_within_summit,
     person_bookings,
-    raise_blocking,
     room_bookings_between,
     utc,
 )
+from meetings.models import Meeting
+from people.models import Person
 
 
-def check_meeting(*, meeting, people=None):
+def check_meeting(*, meeting: Meeting, people: Sequence[Person] | None = None) -> list[Conflict]:
     """Every conflict saving this meeting would create. `people` defaults to its participants."""
     conflicts = check_times(start=meeting.window_start, end=meeting.window_end)
     conflicts = [
@@ -53,14 +53,11 @@ def check_meeting(*, meeting, people=None):
         return conflicts
     if meeting.start is None:
         return []
-    conflicts += check_times(start=meeting.start, end=meeting.end)
-    if conflicts:
+    if people is None:
+        people = list(meeting.people.all()) if meeting.pk else []
+    conflicts = check_booking(item=meeting, people=people)
+    if any(conflict.kind == "timing" for conflict in conflicts):
         return conflicts
-    if meeting.summit_id:
-        conflicts += check_within_summit(
-            summit=meeting.summit, start=meeting.start, end=meeting.end
-        )
-    room = meeting.room if meeting.room_id else None
     if meeting.venue_id and meeting.summit_id and meeting.venue.summit_id != meeting.summit_id:
         conflicts.append(
             Conflict(
@@ -70,25 +67,17 @@ def check_meeting(*, meeting, people=None):
                 message=_("%(venue)s belongs to another summit.") % {"venue": meeting.venue},
             )
         )
-    if room and meeting.venue_id and room.venue_id != meeting.venue_id:
+    if meeting.room_id and meeting.venue_id and meeting.room.venue_id != meeting.venue_id:
         conflicts.append(
             Conflict(
                 kind="room",
                 field="room",
                 blocking=True,
-                message=_("%(room)s is not at %(venue)s.") % {"room": room, "venue": meeting.venue},
+                message=_("%(room)s is not at %(venue)s.")
+                % {"room": meeting.room, "venue": meeting.venue},
             )
         )
-    conflicts += check_room(item=meeting, room=room, start=meeting.start, end=meeting.end)
-    if people is None:
-        people = list(meeting.people.all()) if meeting.pk else []
-    conflicts += check_people(item=meeting, people=people)
     return conflicts
-
-
-def validate_meeting(*, meeting, people=None):
-    """Refuse what may not be saved; return the warnings staff may knowingly accept."""
-    return raise_blocking(check_meeting(meeting=meeting, people=people))
 
 
 # --- the slot finder ----------------------------------------------------------------------
@@ -98,8 +87,8 @@ def validate_meeting(*, meeting, people=None):
 class Slot:
     start: datetime
     end: datetime
-    room: object
-    venue: object
+    room: Room
+    venue: Venue
 
 
 @dataclass
@@ -107,18 +96,20 @@ class Suggestions:
     """Slots earliest first; when there are none, the reasons in words (as findMeetingTimes
     gives its emptySuggestionsReason)."""
 
-    slots: list
-    reasons: list
+    slots: list[Slot]
+    reasons: list[str]
 
 
 @dataclass(frozen=True)
 class RoomOption:
-    room: object
+    room: Room
     venue_id: int
-    bookings: tuple = ()
+    bookings: tuple[Booking, ...] = ()
 
 
-def steps(window_start, window_end, duration, step):
+def steps(
+    window_start: datetime, window_end: datetime, duration: timedelta, step: timedelta
+) -> Iterator[datetime]:
     """Candidate starts, every `step` from the window's start, measured in real time."""
     moment = utc(window_start)
     last = utc(window_end) - duration
@@ -127,30 +118,47 @@ def steps(window_start, window_end, duration, step):
         moment += step
 
 
-def is_free(bookings, start, end):
-    return not any(utc(b.start) < end and start < utc(b.end) for b in bookings)
+def is_free(bookings: Sequence[Booking], start: datetime, end: datetime) -> bool:
+    return not any(b.start < end and start < b.end for b in bookings)
 
 
-def can_travel(bookings, start, end, venue_id, travel, buffer):
+def can_travel(
+    bookings: Sequence[Booking],
+    start: datetime,
+    end: datetime,
+    venue_id: int | None,
+    travel: TravelTimes,
+    buffer: timedelta,
+) -> bool:
     """From the last engagement before to the meeting, and on to the next one, in time."""
-    before = [b for b in bookings if utc(b.end) <= start]
-    after = [b for b in bookings if utc(b.start) >= end]
+    before = [b for b in bookings if b.end <= start]
+    after = [b for b in bookings if b.start >= end]
     if before:
-        last = max(before, key=lambda b: utc(b.end))
+        last = max(before, key=lambda b: b.end)
         needed = timedelta(minutes=travel.between(last.venue_id, venue_id)) + buffer
-        if utc(last.end) + needed > start:
+        if last.end + needed > start:
             return False
     if after:
-        nearest = min(after, key=lambda b: utc(b.start))
+        nearest = min(after, key=lambda b: b.start)
         needed = timedelta(minutes=travel.between(venue_id, nearest.venue_id)) + buffer
-        if end + needed > utc(nearest.start):
+        if end + needed > nearest.start:
             return False
     return True
 
 
 def find_slots(
-    *, window_start, window_end, duration, people, rooms, travel, buffer, step, limit=5, names=None
-):
+    *,
+    window_start: datetime,
+    window_end: datetime,
+    duration: timedelta,
+    people: Mapping[int, Sequence[Booking]],
+    rooms: Sequence[RoomOption],
+    travel: TravelTimes,
+    buffer: timedelta,
+    step: timedelta,
+    limit: int = 5,
+    names: Mapping[int, str] | None = None,
+) -> Suggestions:
     """The pure search: `people` maps a person to their bookings, `rooms` lists RoomOption in
     order of preference. Returns Suggestions."""
     names = names or {}
@@ -160,7 +168,7 @@ def find_slots(
     busy = dict.fromkeys(people, 0)
     stranded = dict.fromkeys(people, 0)
     everyone_free = rooms_taken = 0
-    slots = []
+    slots: list[Slot] = []
     for start in candidates:
         end = start + duration
         padded = (start - buffer, end + buffer)
@@ -200,7 +208,15 @@ def find_slots(
     )
 
 
-def reasons_for(candidates, busy, stranded, everyone_free, rooms_taken, rooms, names):
+def reasons_for(
+    candidates: Sequence[datetime],
+    busy: Mapping[int, int],
+    stranded: Mapping[int, int],
+    everyone_free: int,
+    rooms_taken: int,
+    rooms: Sequence[RoomOption],
+    names: Mapping[int, str],
+) -> list[str]:
     reasons = []
     for person, count in busy.items():
         if count == len(candidates):
@@ -225,7 +241,13 @@ def reasons_for(candidates, busy, stranded, everyone_free, rooms_taken, rooms, n
     return reasons
 
 
-def suggest_slots(*, meeting, people=None, venue=None, limit=5):
+def suggest_slots(
+    *,
+    meeting: Meeting,
+    people: Sequence[Person] | None = None,
+    venue: Venue | None = None,
+    limit: int = 5,
+) -> Suggestions:
     """Free slots for a meeting (saved or not): every participant free and able to travel,
     a room free at a suitable venue. One query per kind of booking, whatever the size."""
     if people is None:
@@ -256,7 +278,9 @@ def suggest_slots(*, meeting, people=None, venue=None, limit=5):
     )
 
 
-def candidate_rooms(*, meeting, venue, size, start, end):
+def candidate_rooms(
+    *, meeting: Meeting, venue: Venue | None, size: int, start: datetime, end: datetime
+) -> list[RoomOption]:
     """Rooms that fit the meeting, smallest first, with what already holds them."""
     rooms = Room.objects.filter(venue__summit_id=meeting.summit_id).select_related("venue")
     if venue is not None:
@@ -265,13 +289,13 @@ def candidate_rooms(*, meeting, venue, size, start, end):
     rooms.sort(
         key=lambda r: (r.capacity is None, r.capacity or 0, r.venue.name, r.position, r.name)
     )
-    held = defaultdict(list)
+    held: dict[int, list[Booking]] = defaultdict(list)
     for item in room_bookings_between(
         room_ids=[r.pk for r in rooms], start=start, end=end, exclude=meeting
     ):
-        held[item.room_id].append(booking_of(item))
+        held[item.room_id].append(Booking.of(item))
     return [RoomOption(room=r, venue_id=r.venue_id, bookings=tuple(held[r.pk])) for r in rooms]
 
 
-def buffer_time():
+def buffer_time() -> timedelta:
     return timedelta(minutes=settings.SUMMIT_MEETING_BUFFER_MINUTES)

@@ -126,12 +126,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["summit.api.ReadOrModelPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": ["common.permissions.ReadOrModelPermissions"],
     "DEFAULT_FILTER_BACKENDS": [
-        "summit.api.FilterBackend",
-        "summit.api.StableOrderingFilter",
+        "common.filters.FilterBackend",
+        "common.filters.StableOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "summit.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.Pagination",
     # JSON only: form encodings would read an empty field as an absent one.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "PAGE_SIZE": 50,
@@ -143,8 +143,8 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_ANON_RATE", "300/min"),
         "user": os.environ.get("API_USER_RATE", "1200/min"),
     },
-    "DEFAULT_SCHEMA_CLASS": "summit.api_schema.SummitSchema",
-    "EXCEPTION_HANDLER": "summit.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "common.schema.SummitSchema",
+    "EXCEPTION_HANDLER": "common.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

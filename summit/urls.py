@@ -3,8 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from agenda import exports, feeds, me_views
-from agenda import views as agenda_views
+from agenda.views import exports, feeds, me, programme
 from meetings import views as meeting_views
 
 # Admin, feeds and the API are never language-prefixed; pages may be (/fr/...).
@@ -25,16 +24,15 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", agenda_views.current_summit, name="current-summit"),
+    path("", programme.current_summit, name="current-summit"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("me/", me_views.me, name="me"),
-    path("me/calendar/", me_views.calendar, name="me-calendar"),
-    path("me/stars/<int:session_id>/", me_views.toggle_star, name="me-star"),
+    path("me/", me.me, name="me"),
+    path("me/calendar/", me.calendar, name="me-calendar"),
+    path("me/stars/<int:session_id>/", me.toggle_star, name="me-star"),
     path("me/meetings/", meeting_views.meeting_list, name="me-meetings"),
     path("me/meetings/<int:pk>/", meeting_views.meeting_detail, name="me-meeting"),
     path("me/meetings/<int:pk>/answer/", meeting_views.answer, name="me-meeting-answer"),
-    path("me/registrations/<int:session_id>/", me_views.registration, name="me-registration"),
-    path("", include("people.urls")),
+    path("me/registrations/<int:session_id>/", me.registration, name="me-registration"),
     path("", include("agenda.urls")),
     prefix_default_language=False,
 )

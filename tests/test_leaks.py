@@ -91,7 +91,7 @@ def values(name, params, world, token):
             found[param] = "ai"
         elif param == "slug":
             found[param] = {
-                "people:person": "leak-adviser",
+                "agenda:person": "leak-adviser",
                 "person-feed": "leak-adviser",
                 "track-feed": "science",
             }.get(name, "closed")

@@ -1,8 +1,8 @@
 import django_filters
 
 from agenda.models import Removal, Session, Summit
+from common.filters import IdFilter, IdFilterSet
 from people.models import Person
-from summit.api import IdFilter, IdFilterSet
 
 
 class SessionFilter(IdFilterSet):

@@ -8,11 +8,11 @@ from rest_framework.views import APIView
 
 from agenda import seats
 from agenda.api.serializers import SessionSerializer
-from agenda.feeds import personal_items
-from agenda.models import Registration, Session, Star, waitlist_positions
+from agenda.models import Registration, Session, Star
+from agenda.personal import personal_items
+from common.serializers import StrictSerializer
 from meetings.api.serializers import MeetingSerializer
 from people.api.serializers import PersonSerializer
-from summit.api import StrictSerializer
 
 
 class MeView(APIView):
@@ -125,13 +125,15 @@ class MyRegistrationsView(APIView):
     def get(self, request):
         person = getattr(request.user, "person", None)
         registrations = (
-            list(Registration.objects.active().filter(person=person).order_by("session_id"))
+            Registration.objects.active()
+            .with_positions()
+            .filter(person=person)
+            .order_by("session_id")
             if person
             else []
         )
-        positions = waitlist_positions(registrations)
         return Response(
-            [registration_answer(seats.Outcome(r, positions.get(r.pk))) for r in registrations]
+            [registration_answer(seats.Outcome(r, r.waitlist_position)) for r in registrations]
         )
 
     @extend_schema(request=RegistrationSerializer, responses={201: RegistrationSerializer})

@@ -4,8 +4,10 @@ from rest_framework import serializers
 from agenda import scheduling
 from agenda.ical import uid
 from agenda.models import Removal, Room, Session, SessionRole, Summit, Track, TravelTime, Venue
+from common.conflicts import Conflict
+from common.fields import OffsetDateTimeField
+from common.serializers import ConflictCheckedSerializer, StrictModelSerializer
 from people.models import Person
-from summit.api import OffsetDateTimeField, StrictModelSerializer
 
 
 class SummitSerializer(StrictModelSerializer):
@@ -123,57 +125,6 @@ class SessionRoleSerializer(StrictModelSerializer):
         fields = ["person", "name", "slug", "role"]
 
 
-class ConflictCheckedSerializer(StrictModelSerializer):
-    """Writes pass the same scheduling checks as the admin: refusals are 400s naming the field
-    and the clashing item; warnings (a person elsewhere, or short of travel time) are 400s too
-    unless the client sends `accept_conflicts: true`."""
-
-    accept_conflicts = serializers.BooleanField(
-        write_only=True,
-        required=False,
-        default=False,
-        help_text="Save despite warnings about people in two places or short of travel time.",
-    )
-
-    def candidate(self, attrs):
-        """An unsaved instance with the new values, for the checks."""
-        values = {k: v for k, v in attrs.items() if k not in self.nested_fields}
-        if self.instance is None:
-            return self.Meta.model(**values)
-        instance = self.Meta.model.objects.get(pk=self.instance.pk)
-        for name, value in values.items():
-            setattr(instance, name, value)
-        return instance
-
-    nested_fields = {"accept_conflicts", "roles", "participants"}
-
-    def check(self, candidate, attrs):
-        raise NotImplementedError
-
-    def validate(self, attrs):
-        candidate = self.candidate(attrs)
-        conflicts = self.check(candidate, attrs)
-        blocking = {}
-        for conflict in conflicts:
-            if conflict.blocking:
-                blocking.setdefault(conflict.field or "non_field_errors", []).append(
-                    conflict.message
-                )
-        if blocking:
-            raise serializers.ValidationError(blocking)
-        warnings = [c.message for c in conflicts if not c.blocking]
-        if warnings and not attrs.get("accept_conflicts"):
-            raise serializers.ValidationError(
-                {
-                    "accept_conflicts": [
-                        *warnings,
-                        "Send accept_conflicts: true to keep this schedule.",
-                    ]
-                }
-            )
-        return attrs
-
-
 class SessionSerializer(ConflictCheckedSerializer):
     uid = serializers.SerializerMethodField()
     start = OffsetDateTimeField()
@@ -232,7 +183,7 @@ class SessionSerializer(ConflictCheckedSerializer):
                 taken = taken.exclude(pk=candidate.pk)
             if taken.exists():
                 return [
-                    scheduling.Conflict(
+                    Conflict(
                         kind="slug",
                         field="slug",
                         blocking=True,

@@ -4,7 +4,7 @@ from rest_framework.permissions import AllowAny
 from agenda.api import serializers
 from agenda.api.filters import RemovalFilter, SessionFilter
 from agenda.models import Removal, Room, Session, Summit, Track, TravelTime, Venue
-from summit.api import AtomicWritesMixin
+from common.views import AtomicWritesMixin
 
 
 class SummitViewSet(AtomicWritesMixin, viewsets.ModelViewSet):

@@ -1,6 +1,6 @@
 """The agenda's models; code and migrations import them from here, whichever module holds them."""
 
-from agenda.models.attendance import AgendaChange, Registration, Star, now, waitlist_positions
+from agenda.models.attendance import AgendaChange, Registration, Star, now
 from agenda.models.place import (
     Room,
     Summit,
@@ -10,7 +10,7 @@ from agenda.models.place import (
     validate_summit_slug,
     validate_time_zone,
 )
-from agenda.models.programme import SequencedModel, Session, SessionRole
+from agenda.models.programme import SequencedModel, SequencedQuerySet, Session, SessionRole
 from agenda.models.sync import FeedToken, Removal
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Removal",
     "Room",
     "SequencedModel",
+    "SequencedQuerySet",
     "Session",
     "SessionRole",
     "Star",
@@ -30,5 +31,4 @@ __all__ = [
     "now",
     "validate_summit_slug",
     "validate_time_zone",
-    "waitlist_positions",
 ]

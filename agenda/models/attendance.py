@@ -1,9 +1,9 @@
 """What attendees make of sessions: stars, registrations with waiting lists, a log of both."""
 
-from collections import defaultdict
-
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Count, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +56,34 @@ class RegistrationQuerySet(models.QuerySet):
         """The waiting list in the order seats are offered: priority first, then first come."""
         return self.waitlisted().order_by("-priority", "queued_at", "id")
 
+    def with_positions(self):
+        """Each registration with `waitlist_position`: its place in line from 1, in the order
+        of `in_line()`; None with a seat or cancelled. One subquery, whatever the number."""
+        mine = {name: OuterRef(name) for name in ("priority", "queued_at", "id")}
+        ahead = (
+            Registration.objects.waitlisted()
+            .filter(session=OuterRef("session"))
+            .filter(
+                Q(priority__gt=mine["priority"])
+                | Q(priority=mine["priority"], queued_at__lt=mine["queued_at"])
+                | Q(priority=mine["priority"], queued_at=mine["queued_at"], id__lt=mine["id"])
+            )
+            .order_by()
+            .values("session")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            waitlist_position=Case(
+                When(
+                    status=Registration.Status.WAITLISTED,
+                    then=Coalesce(Subquery(ahead), 0) + 1,
+                ),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
+
 
 class Registration(models.Model):
     """A person's place at a session with limited seats: a seat, or a place in line."""
@@ -90,26 +118,6 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.session} ({self.get_status_display()})"
-
-    @property
-    def position(self):
-        """Place on the waiting list, from 1; None with a seat or cancelled."""
-        return waitlist_positions([self]).get(self.pk)
-
-
-def waitlist_positions(registrations):
-    """{registration id: place in line, from 1} for the waitlisted ones, in one query."""
-    waiting = [r for r in registrations if r.status == Registration.Status.WAITLISTED]
-    if not waiting:
-        return {}
-    lines = defaultdict(list)
-    for queued in Registration.objects.in_line().filter(
-        session__in={r.session_id for r in waiting}
-    ):
-        lines[queued.session_id].append(queued.pk)
-    return {
-        r.pk: lines[r.session_id].index(r.pk) + 1 for r in waiting if r.pk in lines[r.session_id]
-    }
 
 
 class AgendaChange(models.Model):

@@ -18,6 +18,9 @@ class SequencedModel(models.Model):
     """
 
     SEQUENCE_FIELDS = ("start", "end", "room_id", "status")
+    # Statuses in which the item no longer takes place: calendars show it as cancelled
+    # until it is over, then it leaves the feeds.
+    CLOSED_STATUSES: tuple[str, ...] = ()
 
     sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -49,6 +52,10 @@ class SequencedModel(models.Model):
         """Holding its room: it takes time (`blocks_time`, per model) and has a room."""
         return self.blocks_time and self.room_id is not None
 
+    @property
+    def is_closed(self):
+        return self.status in self.CLOSED_STATUSES
+
     def sequence_fields_changed(self):
         stored = getattr(self, "_stored", None)
         if self.pk is None or stored is None:
@@ -56,7 +63,19 @@ class SequencedModel(models.Model):
         return any(getattr(self, name) != value for name, value in stored.items())
 
 
-class SessionQuerySet(models.QuerySet):
+class SequencedQuerySet(models.QuerySet):
+    """Reads shared by every calendar item."""
+
+    def overlapping(self, start, end):
+        return self.filter(start__lt=end, end__gt=start)
+
+    def still_listed(self, now=None):
+        """What feeds carry: closed items stay until they are over, so calendars learn of them."""
+        closed = Q(status__in=self.model.CLOSED_STATUSES, end__lt=now or timezone.now())
+        return self.exclude(closed)
+
+
+class SessionQuerySet(SequencedQuerySet):
     def visible_to(self, user):
         """The one rule for who sees a session: public ones, one's own, all for staff."""
         if user.is_staff:
@@ -68,9 +87,6 @@ class SessionQuerySet(models.QuerySet):
 
     def scheduled(self):
         return self.filter(status=Session.Status.SCHEDULED)
-
-    def overlapping(self, start, end):
-        return self.filter(start__lt=end, end__gt=start)
 
     def on_day(self, summit, day):
         start, end = summit.day_bounds(day)
@@ -179,6 +195,8 @@ class Session(SequencedModel):
     )
 
     is_meeting = False
+    noun = _("session")
+    CLOSED_STATUSES = (Status.CANCELLED,)
 
     objects = SessionQuerySet.as_manager()
 
@@ -213,13 +231,9 @@ class Session(SequencedModel):
         return reverse("agenda:session", kwargs={"summit": self.summit.slug, "slug": self.slug})
 
     @property
-    def venue(self):
+    def place(self):
+        """The venue where it happens: its room's."""
         return self.room.venue if self.room_id else None
-
-    @property
-    def seats(self):
-        """Seats on offer. The scheduling checks keep it within the room's capacity."""
-        return self.capacity
 
     @property
     def seats_left(self):

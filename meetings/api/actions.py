@@ -3,9 +3,10 @@
 from rest_framework import permissions, serializers
 
 from agenda.models import Room, Summit, Venue
+from common.fields import OffsetDateTimeField
+from common.serializers import StrictSerializer
 from meetings.models import MeetingParticipant
 from people.models import Person
-from summit.api import OffsetDateTimeField, StrictSerializer
 
 
 class CanScheduleMeetings(permissions.BasePermission):

@@ -1,11 +1,11 @@
 from django.db import transaction
 from rest_framework import serializers
 
-from agenda.api.serializers import ConflictCheckedSerializer
 from agenda.ical import uid
+from common.fields import OffsetDateTimeField
+from common.serializers import ConflictCheckedSerializer, StrictModelSerializer
 from meetings import scheduling
 from meetings.models import Meeting, MeetingParticipant
-from summit.api import OffsetDateTimeField, StrictModelSerializer
 
 
 class ParticipantSerializer(StrictModelSerializer):

@@ -6,6 +6,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from common.views import AtomicWritesMixin
 from meetings import lifecycle, scheduling
 from meetings.api.actions import (
     CanScheduleMeetings,
@@ -17,7 +18,6 @@ from meetings.api.actions import (
 )
 from meetings.api.serializers import MeetingSerializer
 from meetings.models import Meeting
-from summit.api import AtomicWritesMixin
 
 
 class MeetingViewSet(AtomicWritesMixin, viewsets.ModelViewSet):

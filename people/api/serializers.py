@@ -1,8 +1,8 @@
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
+from common.serializers import StrictModelSerializer
 from people.models import Organisation, Person
-from summit.api import StrictModelSerializer
 
 
 class OrganisationSerializer(StrictModelSerializer):

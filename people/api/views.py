@@ -1,9 +1,10 @@
 import django_filters
 from rest_framework import viewsets
 
+from common.filters import IdFilterSet
+from common.views import AtomicWritesMixin
 from people.api.serializers import OrganisationSerializer, PersonSerializer
 from people.models import Organisation, Person
-from summit.api import AtomicWritesMixin, IdFilterSet
 
 
 class PersonFilter(IdFilterSet):

@@ -200,6 +200,24 @@ def test_a_declined_meeting_is_cancelled_in_the_decliners_feed(client, site):
     assert meeting["STATUS"] == "CANCELLED"
 
 
+@pytest.mark.parametrize("closed", ["expired", "declined", "cancelled"])
+def test_a_closed_meeting_is_cancelled_in_feeds_until_it_is_over(client, site, clock, closed):
+    evp = site["evp"]
+    evp.user = UserFactory(username="evp")
+    evp.save()
+    Meeting.objects.filter(title="SECRET-BILATERAL").update(status=closed)
+    url = personal_url(evp.user)
+    feed = events(client.get(url).content)
+    meeting = next(e for e in feed.values() if "SECRET-BILATERAL" in str(e["SUMMARY"]))
+    assert (meeting["STATUS"], str(meeting["SUMMARY"])) == (
+        "CANCELLED",
+        "Cancelled: SECRET-BILATERAL",
+    )
+    clock(paris(11, 16))  # the meeting's half hour is over
+    titles = {str(e["SUMMARY"]) for e in events(client.get(url).content).values()}
+    assert not any("SECRET-BILATERAL" in title for title in titles)
+
+
 def test_revoked_and_unknown_tokens_get_the_same_empty_404(client, site):
     token, secret = FeedToken.issue(user=site["minister"].user)
     assert client.get(f"/feeds/{secret}.ics").status_code == 200

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from agenda import scheduling
 from agenda.models import Session
 from meetings.models import Meeting
+from meetings.scheduling import check_meeting
 from tests.factories import MeetingFactory, RoomFactory, SessionFactory, paris
 
 
@@ -56,11 +57,10 @@ def test_two_concurrent_bookings_of_one_room_cannot_both_land(postgres):
                 item = make(title)
                 barrier.wait(timeout=10)
                 if isinstance(item, Session):
-                    scheduling.validate_session(session=item, people=[])
+                    conflicts = scheduling.check_session(session=item, people=[])
                 else:
-                    from meetings.scheduling import validate_meeting
-
-                    validate_meeting(meeting=item, people=[])
+                    conflicts = check_meeting(meeting=item, people=[])
+                scheduling.enforce(conflicts, accept_warnings=True)
                 item.save()
             outcomes.append("saved")
         except (ValidationError, IntegrityError):

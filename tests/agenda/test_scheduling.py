@@ -117,7 +117,7 @@ def test_a_room_double_booking_is_refused(room):
         room=room, summit=room.venue.summit, start=paris(10, 10, 30), end=paris(10, 11, 30)
     )
     with pytest.raises(ValidationError) as refused:
-        scheduling.validate_session(session=clash)
+        scheduling.enforce(scheduling.check_session(session=clash), accept_warnings=True)
     [message] = refused.value.message_dict["room"]
     assert "Panel on trustworthy AI" in message
 
@@ -174,7 +174,7 @@ def test_a_cancelled_session_no_longer_blocks_its_room(room):
 def test_a_session_outside_the_summit_days_is_refused(room, start, end, field):
     session = SessionFactory.build(room=room, summit=room.venue.summit, start=start, end=end)
     with pytest.raises(ValidationError) as refused:
-        scheduling.validate_session(session=session)
+        scheduling.enforce(scheduling.check_session(session=session), accept_warnings=True)
     assert list(refused.value.message_dict) == [field]
 
 
@@ -191,24 +191,24 @@ def test_a_session_ending_before_it_starts_is_refused(room):
         room=room, summit=room.venue.summit, start=paris(10, 11), end=paris(10, 10)
     )
     with pytest.raises(ValidationError) as refused:
-        scheduling.validate_session(session=session)
+        scheduling.enforce(scheduling.check_session(session=session), accept_warnings=True)
     assert refused.value.message_dict == {"end": ["The end must come after the start."]}
 
 
 def test_more_seats_than_the_room_has_is_refused(room):
     session = SessionFactory.build(room=room, summit=room.venue.summit, capacity=41)
     with pytest.raises(ValidationError) as refused:
-        scheduling.validate_session(session=session)
+        scheduling.enforce(scheduling.check_session(session=session), accept_warnings=True)
     assert list(refused.value.message_dict) == ["capacity"]
     session.capacity = 40
-    assert scheduling.validate_session(session=session) == []
+    assert scheduling.enforce(scheduling.check_session(session=session), accept_warnings=True) == []
 
 
 def test_a_room_of_another_summit_is_refused(room):
     other_summit = SummitFactory()
     session = SessionFactory.build(room=room, summit=other_summit)
     with pytest.raises(ValidationError) as refused:
-        scheduling.validate_session(session=session)
+        scheduling.enforce(scheduling.check_session(session=session), accept_warnings=True)
     assert list(refused.value.message_dict) == ["room"]
 
 
@@ -233,7 +233,9 @@ def test_a_person_short_of_travel_time_is_warned_not_refused(two_venues):
         session=SessionFactory(room=nef, title="Panel", start=paris(11, 9), end=paris(11, 10)),
     )
     visit = SessionFactory(room=shed, title="Visit", start=paris(11, 10, 20), end=paris(11, 11))
-    warnings = scheduling.validate_session(session=visit, people=[evp])
+    warnings = scheduling.enforce(
+        scheduling.check_session(session=visit, people=[evp]), accept_warnings=True
+    )
     assert [(w.kind, w.person, w.other.title) for w in warnings] == [("travel", evp, "Panel")]
     assert "35 min" in warnings[0].message and "20 min" in warnings[0].message
 

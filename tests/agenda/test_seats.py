@@ -22,8 +22,10 @@ def register(session, person, **kwargs):
 
 def statuses(session):
     return {
-        r.person.name: (r.status, r.position)
-        for r in Registration.objects.filter(session=session).select_related("person")
+        r.person.name: (r.status, r.waitlist_position)
+        for r in Registration.objects.with_positions()
+        .filter(session=session)
+        .select_related("person")
     }
 
 

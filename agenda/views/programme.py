@@ -1,14 +1,18 @@
+"""The programme's pages: the summit's home, the programme by day, the timetable grid and
+a session's page."""
+
 from collections import defaultdict
-from datetime import UTC, date, timedelta
-from itertools import groupby
+from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from agenda import calendar_links, timetable
-from agenda.filters import SessionFilter
+from agenda.filters import ProgrammeFilter
 from agenda.models import Registration, Session, SessionRole, Star, Summit
 from meetings.models import Meeting
 from people.models import Person
@@ -39,6 +43,7 @@ def announced_meetings(summit, user, filters):
     return list(meetings.with_participants(user))
 
 
+@require_safe
 def current_summit(request):
     summit = Summit.objects.current()
     if summit is None:
@@ -46,6 +51,7 @@ def current_summit(request):
     return redirect("agenda:home", summit=summit.slug)
 
 
+@require_safe
 def summit_home(request, summit):
     summit = get_object_or_404(Summit, slug=summit)
     visible = Session.objects.visible_to(request.user).filter(summit=summit)
@@ -74,21 +80,24 @@ def summit_home(request, summit):
             "session_count": visible.count(),
             "on_now": on_now,
             "on_next": on_next,
-            "feed": calendar_links.for_path(request, f"/{summit.slug}/programme.ics", summit.name),
+            "feed": calendar_links.for_path(
+                request, reverse("programme-feed", args=[summit.slug]), summit.name
+            ),
         },
     )
 
 
+@require_safe
 def programme(request, summit):
     summit = get_object_or_404(Summit, slug=summit)
     sessions = Session.objects.visible_to(request.user).filter(summit=summit)
-    filters = SessionFilter(request.GET, sessions, request=request, summit=summit)
+    filters = ProgrammeFilter(request.GET, sessions, request=request, summit=summit)
     found = mark_starred(list(filters.qs.with_people(request.user)), request.user)
     found += announced_meetings(summit, request.user, filters)
     track = filters.form.cleaned_data.get("track") if filters.form.is_valid() else None
     track_feed = None
     if track is not None:
-        path = f"/{summit.slug}/tracks/{track.slug}.ics"
+        path = reverse("track-feed", args=[summit.slug, track.slug])
         track_feed = calendar_links.for_path(request, path, f"{summit.name} — {track.name}")
     return render(
         request,
@@ -97,32 +106,17 @@ def programme(request, summit):
             "summit": summit,
             "nav": "programme",
             "filters": filters,
-            "days": group_by_day_and_time(found, summit),
+            "days": timetable.group_by_day_and_time(found, summit),
             "found": len(found),
-            "feed": calendar_links.for_path(request, f"/{summit.slug}/programme.ics", summit.name),
+            "feed": calendar_links.for_path(
+                request, reverse("programme-feed", args=[summit.slug]), summit.name
+            ),
             "track_feed": track_feed,
         },
     )
 
 
-def group_by_day_and_time(sessions, summit):
-    """[(day, [(start, [session, ...]), ...]), ...] in the summit's local time."""
-    # Sorted in real time; grouped by local time *and* offset, so the two 02:30s of the
-    # night the clocks go back stay apart.
-    local = [
-        (timezone.localtime(s.start, summit.tz), s)
-        for s in sorted(sessions, key=lambda s: (s.start.astimezone(UTC), s.end.astimezone(UTC)))
-    ]
-    days = []
-    for day, items in groupby(local, key=lambda pair: pair[0].date()):
-        slots = []
-        for _moment, group in groupby(items, key=lambda pair: (pair[0], pair[0].utcoffset())):
-            group = list(group)
-            slots.append((group[0][0], [session for _, session in group]))
-        days.append((day, slots))
-    return days
-
-
+@require_safe
 def grid(request, summit):
     summit = get_object_or_404(Summit, slug=summit)
     day = timetable.chosen_day(summit, request.GET.get("day"), today=timezone.localdate())
@@ -155,12 +149,13 @@ def grid(request, summit):
             "nav": "grid",
             "day": day,
             "grid": timetable.build(day=day, zone=summit.tz, rooms=rooms, sessions=placed),
-            "days": group_by_day_and_time(sessions, summit),
+            "days": timetable.group_by_day_and_time(sessions, summit),
             "tracks": summit.tracks.all(),
         },
     )
 
 
+@require_safe
 def session_detail(request, summit, slug):
     session = get_object_or_404(
         Session.objects.visible_to(request.user).with_people(request.user),
@@ -172,8 +167,13 @@ def session_detail(request, summit, slug):
     registration = None
     person = getattr(request.user, "person", None) if request.user.is_authenticated else None
     if person is not None:
-        registration = Registration.objects.active().filter(session=session, person=person).first()
-    path = f"/{summit.slug}/sessions/{session.slug}.ics"
+        registration = (
+            Registration.objects.active()
+            .with_positions()
+            .filter(session=session, person=person)
+            .first()
+        )
+    path = reverse("session-feed", args=[summit.slug, session.slug])
     roles = defaultdict(list)
     for role in session.roles.all():
         roles[role.get_role_display()].append(role.person)

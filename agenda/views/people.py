@@ -1,14 +1,18 @@
+"""The people on a summit's programme: the directory and a person's page."""
+
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from agenda import calendar_links
+from agenda import calendar_links, timetable
 from agenda.models import Session, SessionRole, Summit
-from agenda.views import group_by_day_and_time
 from people.models import Organisation, Person
 
 
+@require_safe
 def directory(request, summit):
     summit = get_object_or_404(Summit, slug=summit)
     visible_sessions = Session.objects.visible_to(request.user).filter(summit=summit)
@@ -29,7 +33,7 @@ def directory(request, summit):
     page = Paginator(people.order_by("name"), 60).get_page(request.GET.get("page"))
     return render(
         request,
-        "people/directory.html",
+        "agenda/people.html",
         {
             "summit": summit,
             "nav": "people",
@@ -44,6 +48,7 @@ def directory(request, summit):
     )
 
 
+@require_safe
 def person_detail(request, summit, slug):
     summit = get_object_or_404(Summit, slug=summit)
     person = get_object_or_404(
@@ -55,14 +60,14 @@ def person_detail(request, summit, slug):
         .with_person(person)
         .with_people(request.user)
     )
-    path = f"/{summit.slug}/people/{person.slug}.ics"
+    path = reverse("person-feed", args=[summit.slug, person.slug])
     return render(
         request,
-        "people/person_detail.html",
+        "agenda/person.html",
         {
             "summit": summit,
             "person": person,
-            "days": group_by_day_and_time(list(sessions), summit),
+            "days": timetable.group_by_day_and_time(list(sessions), summit),
             "feed": calendar_links.for_path(request, path, f"{person.name} — {summit.name}"),
         },
     )

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from agenda import frab
-from agenda.feeds import absolute, respond, session_version, version_of
+from agenda.conditional import absolute, respond, session_version, version_of
 from agenda.models import Session, Summit
 
 # Bump when the builders' output changes for the same rows, so cached copies are refreshed.

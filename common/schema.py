@@ -1,12 +1,11 @@
-"""The OpenAPI description's shared parts (kept apart from summit.api, which DRF's settings
-import while drf-spectacular is itself importing them)."""
+"""The OpenAPI description's shared parts: who may call, and every error an operation may answer."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import inline_serializer
 from rest_framework import permissions, serializers
 
-from summit.api import ReadOrModelPermissions
+from common.permissions import ReadOrModelPermissions
 
 ERRORS = {"detail": inline_serializer("ErrorDetail", {"detail": serializers.CharField()})}
 

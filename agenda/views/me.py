@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agenda import calendar_links, seats
+from agenda.forms import NewFeedLinkForm, RevokeFeedLinkForm
 from agenda.models import FeedToken, Session
 from agenda.personal import agenda_for
 
@@ -75,21 +77,22 @@ def registration(request, session_id):
 def calendar(request):
     if request.method == "POST":
         if "revoke" in request.POST:
-            revoke = request.POST["revoke"]
-            token = get_object_or_404(
-                FeedToken.objects.active(),
-                pk=int(revoke) if revoke.isascii() and revoke.isdecimal() else 0,
-                user=request.user,
-            )
-            token.revoke()
+            revoking = RevokeFeedLinkForm(request.POST, user=request.user)
+            if not revoking.is_valid():
+                raise Http404
+            revoking.cleaned_data["revoke"].revoke()
             messages.success(
                 request, _("The link is revoked; calendars using it get nothing more.")
             )
         else:
-            label = request.POST.get("label", "").strip()[:100] or _("My calendar")
-            _token, secret = FeedToken.issue(user=request.user, label=label)
-            # Shown once, on the next page, then gone: only its hash is stored.
-            request.session[NEW_SECRET] = secret
+            creating = NewFeedLinkForm(request.POST)
+            if creating.is_valid():
+                label = creating.cleaned_data["label"][:100] or _("My calendar")
+                _token, secret = FeedToken.issue(user=request.user, label=label)
+                # Shown once, on the next page, then gone: only its hash is stored.
+                request.session[NEW_SECRET] = secret
+            else:
+                messages.error(request, " ".join(creating.errors["label"]))
         return redirect("me-calendar")
     secret = request.session.pop(NEW_SECRET, None)
     new_links = None
