@@ -46,7 +46,7 @@ test-postgres: install
 	scripts/with-postgres $(BIN)/python -m pytest
 
 # Refresh the French catalogue after changing strings (needs GNU gettext), then translate
-# the new entries in locale/fr/LC_MESSAGES/django.po and run this again to compile it.
+# the new entries in summit/locale/fr/LC_MESSAGES/django.po and run this again to compile it.
 messages: install
 	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=tests --no-obsolete
 	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv

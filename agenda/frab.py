@@ -18,8 +18,7 @@ import re
 import uuid
 from collections import Counter, defaultdict
 from datetime import UTC
-
-from lxml import etree
+from xml.etree import ElementTree as ET
 
 from agenda import ical
 
@@ -195,9 +194,9 @@ def to_xml(schedule):
     """The schedule.xml of a structure made by `build_schedule`, as UTF-8 bytes."""
     data = schedule["schedule"]
     conference = data["conference"]
-    root = etree.Element("schedule")
+    root = ET.Element("schedule")
     add(root, "version", data["version"])
-    head = etree.SubElement(root, "conference")
+    head = ET.SubElement(root, "conference")
     for tag, value in [
         ("acronym", conference["acronym"]),
         ("title", conference["title"]),
@@ -211,7 +210,7 @@ def to_xml(schedule):
         add(head, tag, value)
     guids = {room["name"]: room["guid"] for room in conference["rooms"]}
     for day in conference["days"]:
-        day_element = etree.SubElement(
+        day_element = ET.SubElement(
             root,
             "day",
             index=str(day["index"]),
@@ -220,25 +219,29 @@ def to_xml(schedule):
             end=day["day_end"],
         )
         for name, events in day["rooms"].items():
-            room = etree.SubElement(day_element, "room", name=clean(name), guid=guids[name])
+            room = ET.SubElement(day_element, "room", name=clean(name), guid=guids[name])
             for item in events:
                 add_event(room, item)
-    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+    ET.indent(root)
+    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    # ElementTree leaves a carriage return in text bare, and a parser reads a bare one as a line
+    # feed; written as a reference it survives. In UTF-8 a 0x0D byte is only ever that character.
+    return body.replace(b"\r", b"&#13;") + b"\n"
 
 
 def add_event(parent, item):
-    element = etree.SubElement(parent, "event", guid=item["guid"], id=str(item["id"]))
+    element = ET.SubElement(parent, "event", guid=item["guid"], id=str(item["id"]))
     for tag in EVENT_FIELDS:
         add(element, tag, item[tag])
-    people = etree.SubElement(element, "persons")
+    people = ET.SubElement(element, "persons")
     for person in item["persons"]:
         add(people, "person", person["public_name"], id=str(person["id"]))
-    etree.SubElement(element, "links")
-    etree.SubElement(element, "attachments")
+    ET.SubElement(element, "links")
+    ET.SubElement(element, "attachments")
 
 
 def add(parent, tag, value, **attributes):
-    element = etree.SubElement(parent, tag, **attributes)
+    element = ET.SubElement(parent, tag, **attributes)
     if value is not None:
         element.text = clean(str(value))
     return element

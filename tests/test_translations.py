@@ -6,7 +6,7 @@ from pathlib import Path
 import polib
 from django.conf import settings
 
-CATALOGUE = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES"
+CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "fr" / "LC_MESSAGES"
 
 
 def test_every_french_message_is_translated_and_none_is_fuzzy():

@@ -18,7 +18,7 @@ from agenda.conditional import absolute, respond, session_version, version_of
 from agenda.models import Session, Summit
 
 # Bump when the builders' output changes for the same rows, so cached copies are refreshed.
-EXPORT_FORMAT = 1
+EXPORT_FORMAT = 2
 
 
 def public_programme(summit):

@@ -1,7 +1,15 @@
 import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
 from datetime import date, datetime, timedelta
+from importlib.metadata import packages_distributions
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from lxml import etree
 
 from agenda.models import Session
@@ -94,6 +102,23 @@ XSD = b"""<?xml version="1.0"?>
       <xs:field xpath="."/></xs:unique>
   </xs:element>
 </xs:schema>
+"""
+
+# The site as a production install has it: settings, apps, admin, middleware, every view and
+# the system checks, with the modules named in argv (the dev extras) made impossible to import.
+WITHOUT_DEV_EXTRAS = """
+import sys
+from importlib.abc import MetaPathFinder
+
+class DevOnly(MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in sys.argv[1:]:
+            raise ModuleNotFoundError(f"No module named {name!r}: a dev extra", name=name)
+
+sys.meta_path.insert(0, DevOnly())
+import summit.wsgi, summit.urls
+from django.core.management import call_command
+call_command("check")
 """
 
 
@@ -268,6 +293,14 @@ def test_the_xml_follows_the_schema(client, site):
     ]
 
 
+def test_xml_text_reads_back_as_stored(client, site):
+    # A browser's textarea ends lines with CR LF; the JSON keeps them, so must the XML.
+    abstract = 'Trust & "safety":\r\n- <open> questions\rend\ttab \x01 été'
+    Session.objects.filter(pk=site["sessions"]["panel"].pk).update(abstract=abstract)
+    event = get_xml(client).find("day/room/event[title='Panel on trustworthy AI governance']")
+    assert event.findtext("abstract") == abstract.replace("\x01", "")
+
+
 @pytest.mark.parametrize("url", URLS)
 def test_the_readers_language_changes_nothing(client, site, url):
     english = client.get(url)
@@ -376,3 +409,35 @@ def test_export_queries_do_not_grow_with_sessions(client, django_assert_num_quer
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.count(b"Session ") == size
+
+
+def dev_only_modules():
+    """The top-level modules installed by the distributions of pyproject's dev extras alone."""
+    pyproject = tomllib.loads((Path(settings.BASE_DIR) / "pyproject.toml").read_text())
+
+    def canonical(name):
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    dev = {
+        canonical(re.match(r"[\w.-]+", requirement)[0])
+        for requirement in pyproject["project"]["optional-dependencies"]["dev"]
+    }
+    return {
+        module
+        for module, distributions in packages_distributions().items()
+        if {canonical(d) for d in distributions} <= dev
+    }
+
+
+def test_the_site_needs_no_dev_extra():
+    modules = dev_only_modules()
+    assert "pytest" in modules  # else the blocker would block nothing and prove nothing
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_DEV_EXTRAS, *sorted(modules)],
+        cwd=settings.BASE_DIR,  # first on the path of `python -c`: these sources, no other copy
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "summit.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
