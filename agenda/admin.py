@@ -166,7 +166,7 @@ class HasConflictsFilter(admin.SimpleListFilter):
         for summit in Summit.objects.filter(pk__in=queryset.values("summit_id")):
             for conflict in scheduling.summit_conflicts(summit=summit):
                 for item in (conflict.item, conflict.other):
-                    if isinstance(item, Session):
+                    if isinstance(item, queryset.model):  # the sessions, not the meetings
                         in_conflict.add(item.pk)
         if self.value() == "yes":
             return queryset.filter(pk__in=in_conflict)
