@@ -1,74 +1,10 @@
-from datetime import timedelta
-
 import pytest
-from django.contrib.auth.models import Permission
-from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from agenda.models import Session, SessionRole
-from meetings.models import Meeting
-from tests.api_helpers import api, results
-from tests.factories import (
-    MeetingFactory,
-    PersonFactory,
-    RoomFactory,
-    SessionFactory,
-    SessionRoleFactory,
-    SummitFactory,
-    TrackFactory,
-    TravelTimeFactory,
-    UserFactory,
-    VenueFactory,
-    paris,
-)
+from tests.api_helpers import api, new_session, results
+from tests.factories import TravelTimeFactory, paris
 
 pytestmark = pytest.mark.django_db
-
-ALL_PUBLIC = {"panel", "health", "visit", "energy"}
-
-
-def slugs(response):
-    return {item["slug"] for item in results(response)}
-
-
-# --- reading, by who may see what ----------------------------------------------------------
-
-
-@pytest.mark.parametrize("who", ["anonymous", "attendee"])
-def test_the_public_sees_public_sessions_only(site, who):
-    client = api(None if who == "anonymous" else UserFactory())
-    assert slugs(client.get("/api/v1/sessions/")) == ALL_PUBLIC
-    closed = site["sessions"]["closed"]
-    assert client.get(f"/api/v1/sessions/{closed.pk}/").status_code == 404
-    assert client.get("/api/v1/sessions/", {"q": "roundtable"}).json()["count"] == 0
-
-
-def test_a_participant_and_staff_see_the_invitation_only_session(site, staff_user):
-    assert slugs(api(site["minister"].user).get("/api/v1/sessions/")) == ALL_PUBLIC | {"closed"}
-    assert slugs(api(staff_user).get("/api/v1/sessions/")) == ALL_PUBLIC | {"closed"}
-
-
-def test_a_confidential_meeting_does_not_exist_for_others(site, staff_user):
-    meeting = Meeting.objects.get(title="SECRET-BILATERAL")
-    for client in (api(), api(UserFactory()), api(site["minister"].user)):
-        listed = client.get("/api/v1/meetings/")
-        assert listed.json()["count"] == 0 and b"SECRET" not in listed.content
-        hidden = client.get(f"/api/v1/meetings/{meeting.pk}/")
-        missing = client.get("/api/v1/meetings/999999/")
-        assert (
-            (hidden.status_code, hidden.json())
-            == (missing.status_code, missing.json())
-            == (
-                404,
-                {"detail": "No Meeting matches the given query."},
-            )
-        )
-    evp_user = UserFactory()
-    site["evp"].user = evp_user
-    site["evp"].save()
-    for client in (api(evp_user), api(staff_user)):
-        [listed] = results(client.get("/api/v1/meetings/"))
-        assert (listed["title"], listed["purpose"]) == ("SECRET-BILATERAL", "SECRET-PURPOSE")
 
 
 def test_sessions_carry_their_people_roles_and_offset_times(site):
@@ -98,89 +34,11 @@ def test_venues_carry_their_travel_times(site):
     assert venues["grand-palais"]["latitude"] == "48.866100"
 
 
-def test_people_hidden_from_the_public_are_not_listed(site, staff_user):
-    names = {p["name"] for p in results(api().get("/api/v1/people/"))}
-    assert "Quiet Adviser" not in names and "Henna Virkkunen" in names
-    assert "Quiet Adviser" in {p["name"] for p in results(api(staff_user).get("/api/v1/people/"))}
-
-
-@pytest.mark.parametrize(
-    ("params", "expected"),
-    [
-        ({"day": "2025-02-10"}, {"panel", "health"}),
-        ({"kind": "workshop"}, {"health"}),
-        ({"status": "cancelled"}, {"energy"}),
-        ({"q": "cancer"}, {"health"}),
-        ({"q": "quiet adviser"}, set()),
-    ],
-)
-def test_session_filters(site, params, expected):
-    assert slugs(api().get("/api/v1/sessions/", params)) == expected
-
-
-def test_session_filters_by_relations(site):
-    panel, health, visit = (site["sessions"][k] for k in ("panel", "health", "visit"))
-    client = api()
-    assert slugs(client.get("/api/v1/sessions/", {"track": health.track_id})) == {
-        "health",
-        "energy",
-    }
-    assert slugs(client.get("/api/v1/sessions/", {"room": panel.room_id})) == {"panel", "energy"}
-    assert slugs(client.get("/api/v1/sessions/", {"venue": visit.room.venue_id})) == {"visit"}
-    assert slugs(client.get("/api/v1/sessions/", {"person": site["evp"].pk})) == {"panel", "visit"}
-    assert slugs(client.get("/api/v1/sessions/", {"summit": panel.summit_id})) == ALL_PUBLIC
-
-
-def test_bad_filter_values_are_400_with_the_field(site):
-    response = api().get("/api/v1/sessions/", {"day": "someday", "updated_since": "yesterday"})
-    assert response.status_code == 400
-    assert set(response.json()) == {"day", "updated_since"}
-
-
-def test_lists_and_details_answer_304_to_a_matching_etag(site):
-    client = api()
-    first = client.get("/api/v1/sessions/")
-    again = client.get("/api/v1/sessions/", HTTP_IF_NONE_MATCH=first["ETag"])
-    assert again.status_code == 304
-    panel = site["sessions"]["panel"]
-    detail = client.get(f"/api/v1/sessions/{panel.pk}/")
-    Session.objects.filter(pk=panel.pk).update(title="Renamed", updated_at=timezone.now())
-    assert (
-        client.get(f"/api/v1/sessions/{panel.pk}/", HTTP_IF_NONE_MATCH=detail["ETag"]).status_code
-        == 200
-    )
-
-
-# --- writing -------------------------------------------------------------------------------
-
-
-def new_session(site, **changes):
-    summit = site["summit"]
-    room = site["sessions"]["panel"].room
-    return {
-        "summit": summit.pk,
-        "slug": "code-of-practice",
-        "title": "Update on the Code of Practice for general-purpose AI",
-        "kind": "briefing",
-        "start": "2025-02-10T12:00:00+01:00",
-        "end": "2025-02-10T13:00:00+01:00",
-        "room": room.pk,
-        "roles": [{"person": site["evp"].pk, "role": "speaker"}],
-    } | changes
-
-
 def rows():
     return (
         list(Session.objects.order_by("pk").values()),
         list(SessionRole.objects.order_by("pk").values()),
     )
-
-
-def test_anonymous_and_attendees_cannot_write(site):
-    assert api().post("/api/v1/sessions/", new_session(site)).status_code in {401, 403}
-    assert api(UserFactory()).post("/api/v1/sessions/", new_session(site)).status_code == 403
-    panel = site["sessions"]["panel"]
-    assert api(UserFactory()).delete(f"/api/v1/sessions/{panel.pk}/").status_code == 403
 
 
 def test_staff_create_a_session_with_its_people(site, staff_user):
@@ -191,14 +49,6 @@ def test_staff_create_a_session_with_its_people(site, staff_user):
     assert list(session.roles.values_list("person__name", "role")) == [
         ("Henna Virkkunen", "speaker")
     ]
-
-
-def test_a_user_with_model_permissions_may_write(site):
-    editor = UserFactory()
-    editor.user_permissions.add(
-        Permission.objects.get(codename="add_session", content_type__app_label="agenda")
-    )
-    assert api(editor).post("/api/v1/sessions/", new_session(site)).status_code == 201
 
 
 @pytest.mark.parametrize(
@@ -261,120 +111,3 @@ def test_moving_a_session_bumps_its_sequence(site, staff_user):
         {"start": "2025-02-10T09:00:00+01:00", "end": "2025-02-10T09:45:00+01:00"},
     )
     assert (response.status_code, response.json()["sequence"]) == (200, 1)
-
-
-def test_deleting_leaves_a_removal_for_syncing_clients(site, staff_user):
-    panel = site["sessions"]["panel"]
-    closed = site["sessions"]["closed"]
-    assert api(staff_user).delete(f"/api/v1/sessions/{panel.pk}/").status_code == 204
-    api(staff_user).delete(f"/api/v1/sessions/{closed.pk}/")
-    public = results(api().get("/api/v1/removals/"))
-    assert [(r["kind"], r["object_id"]) for r in public] == [("session", panel.pk)]
-    assert {r["object_id"] for r in results(api(staff_user).get("/api/v1/removals/"))} == {
-        panel.pk,
-        closed.pk,
-    }
-
-
-def test_making_a_session_invitation_only_removes_it_for_the_public(site, staff_user):
-    health = site["sessions"]["health"]
-    api(staff_user).patch(f"/api/v1/sessions/{health.pk}/", {"visibility": "invitation"})
-    assert [r["object_id"] for r in results(api().get("/api/v1/removals/"))] == [health.pk]
-
-
-def test_a_database_refusal_is_a_409_not_a_500(site, staff_user, postgres):
-    # Bypass the checks to reach the exclusion constraint directly (PostgreSQL only).
-    from agenda.api.serializers import SessionSerializer
-
-    original = SessionSerializer.check
-    SessionSerializer.check = lambda self, candidate, attrs: []
-    try:
-        data = new_session(site, start="2025-02-10T10:30:00+01:00", end="2025-02-10T11:30:00+01:00")
-        response = api(staff_user).post("/api/v1/sessions/", data)
-    finally:
-        SessionSerializer.check = original
-    assert response.status_code == 409
-    assert not Session.objects.filter(slug="code-of-practice").exists()
-
-
-def test_token_authentication_for_programs(site, staff_user):
-    token = Token.objects.create(user=staff_user)
-    client = api()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert client.post("/api/v1/sessions/", new_session(site)).status_code == 201
-    token.delete()
-    assert client.get("/api/v1/sessions/").status_code == 401
-
-
-def test_throttling_answers_429_with_retry_after(site, monkeypatch):
-    from rest_framework.throttling import SimpleRateThrottle
-
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/min", "user": "3/min"})
-    from django.core.cache import cache
-
-    cache.clear()
-    client = api()
-    codes = [client.get("/api/v1/summits/").status_code for _ in range(4)]
-    assert codes == [200, 200, 200, 429]
-    limited = client.get("/api/v1/summits/")
-    assert int(limited["Retry-After"]) > 0
-    cache.clear()
-
-
-def test_me_is_the_callers_own_agenda(site):
-    minister = site["minister"]
-    data = api(minister.user).get("/api/v1/me/").json()
-    assert data["person"]["name"] == "Minister Rossi"
-    assert [s["slug"] for s in data["sessions"]] == ["closed"]
-    assert data["meetings"] == []
-    assert api().get("/api/v1/me/").status_code in {401, 403}
-
-
-# --- query counts ---------------------------------------------------------------------------
-
-
-def populate(size):
-    summit = SummitFactory()
-    venue = VenueFactory(summit=summit)
-    track = TrackFactory(summit=summit)
-    for n in range(size):
-        room = RoomFactory(venue=venue)
-        start = paris(10, 8) + timedelta(minutes=30 * n)
-        session = SessionFactory(
-            summit=summit, room=room, track=track, start=start, end=start + timedelta(minutes=20)
-        )
-        SessionRoleFactory(session=session)
-        SessionRoleFactory(session=session)
-        MeetingFactory(
-            summit=summit,
-            confidentiality="public",
-            status="confirmed",
-            start=paris(11, 8) + timedelta(hours=n),
-            end=paris(11, 8, 30) + timedelta(hours=n),
-        )
-        PersonFactory()
-        TravelTimeFactory(origin=venue, destination=VenueFactory(summit=summit))
-    SessionFactory(summit=summit, room=room, start=paris(11, 9), end=paris(11, 10)).delete()
-
-
-LISTS = {
-    "/api/v1/summits/": 2,
-    "/api/v1/venues/": 3,
-    "/api/v1/travel-times/": 2,
-    "/api/v1/rooms/": 2,
-    "/api/v1/tracks/": 2,
-    "/api/v1/sessions/": 3,
-    "/api/v1/removals/": 2,
-    "/api/v1/people/": 2,
-    "/api/v1/organisations/": 2,
-    "/api/v1/meetings/": 3,
-}
-
-
-@pytest.mark.parametrize("size", [1, 5])
-@pytest.mark.parametrize("url", LISTS)
-def test_list_queries_do_not_grow(django_assert_num_queries, size, url):
-    populate(size)
-    client = api()
-    with django_assert_num_queries(LISTS[url] + 1):  # + the summit time zone lookup
-        assert client.get(url).status_code == 200
