@@ -3,7 +3,9 @@ import os
 import pytest
 from django.db import connection
 
+from meetings.models import Meeting
 from tests.factories import (
+    DelegationFactory,
     MeetingFactory,
     MeetingParticipantFactory,
     OrganisationFactory,
@@ -13,6 +15,7 @@ from tests.factories import (
     SessionRoleFactory,
     SummitFactory,
     TrackFactory,
+    TravelTimeFactory,
     UserFactory,
     VenueFactory,
     paris,
@@ -166,3 +169,39 @@ def site(db):
     )
     MeetingParticipantFactory(meeting=meeting, person=evp)
     return {"summit": summit, "sessions": sessions, "evp": evp, "minister": minister}
+
+
+@pytest.fixture
+def fast_passwords(settings):
+    """A quick hasher, for tests that make many logins."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def programme(db):
+    """Two rooms 35 minutes apart, a panel with the EVP, her confirmed meeting the next
+    morning and her delegation: a row on every admin page."""
+    nef = RoomFactory(name="Nef", capacity=500)
+    summit = nef.venue.summit
+    shed = RoomFactory(name="Shed", venue__summit=summit)
+    TravelTimeFactory(origin=nef.venue, destination=shed.venue, minutes=35)
+    track = TrackFactory(summit=summit)
+    panel = SessionFactory(
+        room=nef,
+        track=track,
+        title="Panel on trustworthy AI",
+        start=paris(10, 10),
+        end=paris(10, 11),
+    )
+    evp = PersonFactory(name="Henna Virkkunen")
+    SessionRoleFactory(session=panel, person=evp)
+    meeting = MeetingFactory(
+        summit=summit,
+        status=Meeting.Status.CONFIRMED,
+        start=paris(11, 9),
+        end=paris(11, 9, 30),
+        room=shed,
+    )
+    MeetingParticipantFactory(meeting=meeting, person=evp)
+    DelegationFactory(head=evp).members.add(evp)
+    return {"nef": nef, "shed": shed, "panel": panel, "evp": evp, "meeting": meeting}

@@ -1,4 +1,5 @@
-"""The French translation is complete and the compiled catalogue matches its source."""
+"""The French site: pages in French with French dates, a way to switch to them, and a
+translation that is complete and compiled from its source."""
 
 import re
 from pathlib import Path
@@ -47,3 +48,20 @@ def test_the_compiled_catalogue_is_up_to_date():
         if e.msgid and not e.obsolete
     }
     assert compiled == source
+
+
+def test_french_pages_speak_french_with_french_dates(client, site):
+    response = client.get("/fr/ai/programme/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr">' in content
+    assert "Programme" in content and "Filtrer" in content
+    assert "10 février 2025" in content
+    assert "14 h 30" in content
+    english = client.get("/ai/programme/").content.decode()
+    assert "10 February 2025" in english and "14:30" in english
+
+
+def test_the_language_switcher_leads_to_the_french_page(client, site):
+    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/ai/programme/"})
+    assert (response.status_code, response["Location"]) == (302, "/fr/ai/programme/")

@@ -1,17 +1,17 @@
 import zoneinfo
 from datetime import date, time
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import CommandError, call_command
 
 from agenda.demo import DEFAULT_PATH, InvalidDemoData, load_demo
 from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
 from agenda.scheduling import summit_conflicts
 from meetings.models import Meeting, MeetingParticipant
 from people.models import Delegation, Organisation, Person
+
+pytestmark = pytest.mark.usefixtures("fast_passwords")
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 MODELS = [
@@ -53,11 +53,6 @@ SESSION_SLUGS = {
     "leaders-working-lunch",
     "closing-statement",
 }
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def snapshot():
@@ -276,32 +271,3 @@ def test_unknown_references_are_refused_with_their_place(tmp_path):
         load_demo(path)
 
     assert Summit.objects.count() == 0
-
-
-@pytest.mark.django_db
-def test_the_command_prints_the_counts_and_the_logins():
-    first, second = StringIO(), StringIO()
-
-    call_command("load_demo", stdout=first)
-    call_command("load_demo", stdout=second)
-
-    assert "AI Action Summit: created " in first.getvalue()
-    lines = second.getvalue().splitlines()
-    assert lines[0].startswith("AI Action Summit: created 0, updated 0, unchanged ")
-    assert lines[1:] == [
-        "Demo logins (illustrative data; for local use only):",
-        "  staff   summit-staff-2025   programme staff (admin)",
-        "  amelie  summit-amelie-2025  attendee (researcher)",
-        "  rahul   summit-rahul-2025   attendee (start-up founder, panellist)",
-        "Admin: http://127.0.0.1:8000/admin/",
-    ]
-
-
-@pytest.mark.django_db
-def test_the_command_is_silent_when_quiet_and_refuses_a_missing_file(tmp_path):
-    out = StringIO()
-    call_command("load_demo", "--quiet", stdout=out)
-    assert out.getvalue() == ""
-
-    with pytest.raises(CommandError, match="Nothing loaded"):
-        call_command("load_demo", "--path", str(tmp_path / "missing.toml"))

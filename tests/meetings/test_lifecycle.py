@@ -1,5 +1,6 @@
 import email
-from datetime import timedelta
+import zoneinfo
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -183,3 +184,19 @@ def test_requests_unanswered_past_their_deadline_expire(bilateral):
     assert [m.pk for m in expired] == [meeting.pk]
     assert Meeting.objects.get(pk=fresh.pk).status == "requested"
     assert history(meeting) == [("requested", "expired")]
+
+
+def test_a_meeting_proposed_in_the_repeated_hour_lasts_its_real_duration(request_for_day_two):
+    meeting = request_for_day_two["meeting"]
+    summit = meeting.summit
+    summit.start_date, summit.end_date = date(2025, 10, 25), date(2025, 10, 26)
+    summit.save()
+    paris_zone = zoneinfo.ZoneInfo("Europe/Paris")
+    Meeting.objects.filter(pk=meeting.pk).update(
+        window_start=datetime(2025, 10, 26, 1, tzinfo=paris_zone),
+        window_end=datetime(2025, 10, 26, 5, tzinfo=paris_zone),
+    )
+    start = datetime(2025, 10, 26, 2, 30, tzinfo=paris_zone)  # the first 02:30 (CEST)
+    lifecycle.propose(meeting, start=start, room=request_for_day_two["room"], actor=None)
+    meeting.refresh_from_db()
+    assert meeting.end - meeting.start == timedelta(minutes=30)

@@ -1,26 +1,13 @@
+import re
 from datetime import timedelta
 
 import pytest
-from django.db import IntegrityError, transaction
 
-from agenda.models import Session, Summit, TravelTime
-from meetings.models import Meeting
-from tests.factories import (
-    MeetingFactory,
-    RoomFactory,
-    SessionFactory,
-    SummitFactory,
-    TrackFactory,
-    VenueFactory,
-    paris,
-)
+from agenda.models import Session
+from tests.constraints import refused
+from tests.factories import RoomFactory, SessionFactory, paris
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(make):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        make()
 
 
 def test_the_database_refuses_a_session_ending_before_it_starts():
@@ -35,22 +22,9 @@ def test_the_database_refuses_a_duplicate_slug_in_one_summit_only():
     assert SessionFactory(slug="opening").summit != session.summit
 
 
-def test_the_database_refuses_bad_summits_venues_tracks_and_travel():
-    refused(lambda: SummitFactory(start_date=paris(11, 0).date(), end_date=paris(10, 0).date()))
-    venue = VenueFactory()
-    refused(lambda: TravelTime.objects.create(origin=venue, destination=venue, minutes=5))
-    refused(lambda: VenueFactory(summit=venue.summit, slug=venue.slug))
-    refused(lambda: VenueFactory(latitude="91.000000"))
-    refused(lambda: TrackFactory(colour="blue"))
-    refused(lambda: SessionFactory(capacity=0))
-
-
-def test_the_database_refuses_meetings_without_a_coherent_time():
-    refused(lambda: MeetingFactory(window_end=paris(11, 8)))
-    refused(lambda: MeetingFactory(start=paris(11, 10), end=None))
-    refused(lambda: MeetingFactory(start=paris(11, 10), end=paris(11, 9)))
-    refused(lambda: MeetingFactory(status=Meeting.Status.CONFIRMED))
-    refused(lambda: MeetingFactory(duration_minutes=0))
+def test_the_database_refuses_more_seats_than_capacity():
+    workshop = SessionFactory(kind="workshop", capacity=2, room=RoomFactory(capacity=40))
+    refused(lambda: Session.objects.filter(pk=workshop.pk).update(seats_taken=3))
 
 
 @pytest.mark.parametrize(
@@ -98,20 +72,8 @@ def test_bulk_cancel_keeps_the_rows_and_bumps_each_sequence_once():
     assert rows == dict.fromkeys(before, ("cancelled", 1, True))
 
 
-def test_a_meeting_bumps_its_sequence_when_moved():
-    meeting = MeetingFactory(status=Meeting.Status.PROPOSED, start=paris(11, 10), end=paris(11, 11))
-    meeting = Meeting.objects.get(pk=meeting.pk)
-    meeting.start, meeting.end = paris(11, 12), paris(11, 13)
-    meeting.save()
-    assert Meeting.objects.get(pk=meeting.pk).sequence == 1
-
-
-def test_the_current_summit_is_the_one_under_way_or_next():
-    past = SummitFactory(start_date=paris(10, 0).date(), end_date=paris(11, 0).date())
-    assert Summit.objects.current(today=paris(10, 0).date() + timedelta(days=400)) == past
-    later = SummitFactory(
-        start_date=paris(10, 0).date() + timedelta(days=365),
-        end_date=paris(11, 0).date() + timedelta(days=365),
+def test_session_links_use_the_summit_slug(site):
+    assert site["sessions"]["panel"].get_absolute_url() == "/ai/sessions/panel/"
+    assert re.fullmatch(
+        r"/fr/ai/sessions/panel/", "/fr" + Session.objects.get(slug="panel").get_absolute_url()
     )
-    assert Summit.objects.current(today=paris(11, 0).date()) == past
-    assert Summit.objects.current(today=paris(11, 0).date() + timedelta(days=1)) == later

@@ -6,6 +6,7 @@ from django.utils import timezone
 from agenda.models import FeedToken, Session
 from meetings.models import Meeting, MeetingParticipant
 from tests.agenda.ics import events
+from tests.api_helpers import api
 from tests.factories import (
     MeetingFactory,
     MeetingParticipantFactory,
@@ -80,68 +81,6 @@ def test_a_single_session_is_a_download_with_an_ascii_name(client, site):
     assert response["Content-Disposition"] == 'attachment; filename="panel.ics"'
 
 
-def test_head_and_conditional_requests(client, site):
-    first = client.get("/ai/programme.ics")
-    head = client.head("/ai/programme.ics")
-    assert (head.status_code, head.content, head["ETag"]) == (200, b"", first["ETag"])
-    assert head["Content-Length"] == str(len(first.content))
-    again = client.get("/ai/programme.ics", HTTP_IF_NONE_MATCH=first["ETag"])
-    assert (again.status_code, again.content, again["ETag"]) == (304, b"", first["ETag"])
-    since = client.get("/ai/programme.ics", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
-    assert since.status_code == 304
-    assert client.get("/ai/programme.ics", HTTP_IF_NONE_MATCH='"stale"').status_code == 200
-
-
-def test_the_same_data_gives_the_same_bytes_and_etag(client, site):
-    one, two = client.get("/ai/programme.ics"), client.get("/ai/programme.ics")
-    assert (one.content, one["ETag"]) == (two.content, two["ETag"])
-
-
-def test_a_subscriber_follows_a_session_through_moves_and_cancellation(client, site):
-    panel = site["sessions"]["panel"]
-    uid = f"session-{panel.pk}@summit.invalid"
-    response = client.get("/ai/programme.ics")
-    seen = [(events(response.content)[uid]["SEQUENCE"], response["ETag"])]
-
-    def change(**fields):
-        session = Session.objects.get(pk=panel.pk)
-        for name, value in fields.items():
-            setattr(session, name, value)
-        session.save()
-
-    for edit in [
-        {"start": paris(10, 9), "end": paris(10, 10)},
-        {"room": RoomFactory(venue=panel.room.venue)},
-        {"status": Session.Status.CANCELLED},
-    ]:
-        change(**edit)
-        old_etag = seen[-1][1]
-        stale = client.get("/ai/programme.ics", HTTP_IF_NONE_MATCH=old_etag)
-        assert stale.status_code == 200
-        event = events(stale.content)[uid]
-        seen.append((event["SEQUENCE"], stale["ETag"]))
-        fresh = client.get("/ai/programme.ics", HTTP_IF_NONE_MATCH=stale["ETag"])
-        assert fresh.status_code == 304
-    assert [sequence for sequence, _ in seen] == [0, 1, 2, 3]
-    assert len({etag for _, etag in seen}) == 4
-    assert (
-        event["STATUS"] == "CANCELLED" and str(event["DTSTART"].to_ical()) == "b'20250210T090000'"
-    )
-
-
-def test_a_change_of_people_or_place_name_moves_the_etag(client, site):
-    etag = client.get("/ai/programme.ics")["ETag"]
-    SessionRoleFactory(
-        session=site["sessions"]["health"], person=PersonFactory(name="Dr Amélie Durand")
-    )
-    etag_after_role = client.get("/ai/programme.ics")["ETag"]
-    venue = site["sessions"]["panel"].room.venue
-    venue.address = "17 Avenue du Général Eisenhower, 75008 Paris"
-    venue.save()
-    etag_after_venue = client.get("/ai/programme.ics")["ETag"]
-    assert len({etag, etag_after_role, etag_after_venue}) == 3
-
-
 def test_cancelled_sessions_leave_the_feed_once_they_are_over(client, site, clock):
     assert "Cancelled: AI and energy" in uids(client, "/ai/programme.ics")
     clock(paris(11, 10, 1))
@@ -177,6 +116,29 @@ def test_the_personal_feed_holds_the_holders_sessions_and_meetings(client, site)
     meeting = next(e for e in feed.values() if str(e["SUMMARY"]) == "SECRET-BILATERAL")
     assert (meeting["STATUS"], meeting["CLASS"]) == ("CONFIRMED", "CONFIDENTIAL")
     assert "SECRET-PURPOSE" in str(meeting["DESCRIPTION"])
+
+
+def test_the_personal_feed_carries_stars_and_registrations(client, site, attendee):
+    health, panel = site["sessions"]["health"], site["sessions"]["panel"]
+    health.capacity = 1
+    health.save()
+    seated = api(UserFactory())
+    seated.post("/api/v1/me/registrations/", {"session": health.pk})
+    client.force_login(attendee)
+    client.post(f"/me/stars/{panel.pk}/")
+    client.post(f"/me/registrations/{health.pk}/")
+    _token, secret = FeedToken.issue(user=attendee)
+    client.logout()
+    first = client.get(f"/feeds/{secret}.ics")
+    feed = {str(e["SUMMARY"]): e for e in events(first.content).values()}
+    assert set(feed) == {"Panel on trustworthy AI governance", "AI in health and science"}
+    assert feed["AI in health and science"]["STATUS"] == "TENTATIVE"
+    # The seated attendee cancels: promotion turns the event confirmed, under a new ETag.
+    seated.delete(f"/api/v1/me/registrations/{health.pk}/")
+    again = client.get(f"/feeds/{secret}.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 200
+    feed = {str(e["SUMMARY"]): e for e in events(again.content).values()}
+    assert feed["AI in health and science"]["STATUS"] == "CONFIRMED"
 
 
 def test_a_minister_sees_only_their_own_items(client, site):
@@ -232,49 +194,13 @@ def test_revoked_and_unknown_tokens_get_the_same_empty_404(client, site):
     )
 
 
-def test_tokens_are_random_stored_hashed_and_record_their_use(client, site):
-    user = site["minister"].user
-    token, secret = FeedToken.issue(user=user)
-    assert len(secret) >= 43  # 256 bits in URL-safe base64
-    assert (
-        secret not in token.token_hash and FeedToken.objects.filter(token_hash=secret).count() == 0
-    )
-    assert token.last_used_at is None
+def test_a_feed_records_the_use_of_its_token_once_an_hour(client, site):
+    token, secret = FeedToken.issue(user=site["minister"].user)
     client.get(f"/feeds/{secret}.ics")
     token.refresh_from_db()
     assert timezone.now() - token.last_used_at < timedelta(minutes=1)
     client.get(f"/feeds/{secret}.ics")  # within the hour: no write
     assert FeedToken.objects.get(pk=token.pk).last_used_at == token.last_used_at
-
-
-def test_the_owner_makes_copies_and_revokes_links_on_a_page(client, site):
-    user = site["minister"].user
-    client.force_login(user)
-    response = client.post("/me/calendar/", {"label": "phone"}, follow=True)
-    links = response.context["new_links"]
-    assert links.webcal.startswith("webcal://testserver/feeds/") and links.https.endswith(".ics")
-    assert client.get(links.https.replace("http://testserver", "")).status_code == 200
-    assert client.get("/me/calendar/").context["new_links"] is None  # shown once
-    [token] = FeedToken.objects.filter(user=user)
-    other = FeedToken.issue(user=UserFactory())[0]
-    assert client.post("/me/calendar/", {"revoke": other.pk}).status_code == 404
-    client.post("/me/calendar/", {"revoke": token.pk})
-    token.refresh_from_db()
-    other.refresh_from_db()
-    assert (token.is_active, other.is_active) == (False, True)
-    assert client.get(links.https.replace("http://testserver", "")).status_code == 404
-
-
-def test_staff_revoke_any_link_in_the_admin(client, site, staff_user):
-    token, _secret = FeedToken.issue(user=site["minister"].user)
-    client.force_login(staff_user)
-    client.post("/admin/agenda/feedtoken/", {"action": "revoke", "_selected_action": [token.pk]})
-    token.refresh_from_db()
-    assert not token.is_active
-
-
-def test_the_calendar_page_needs_a_login(client):
-    assert client.get("/me/calendar/")["Location"].startswith("/accounts/login/")
 
 
 def populate(size):

@@ -19,6 +19,17 @@ def names(response):
     return {person.name for person in response.context["page"].object_list}
 
 
+@pytest.mark.parametrize("who", ["anonymous", "attendee"])
+def test_every_people_page_renders(client, site, who):
+    if who == "attendee":
+        client.force_login(UserFactory())
+    for url in ["/ai/people/", "/ai/people/virkkunen/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"SECRET" not in response.content, url
+        assert b"Closed ministerial roundtable" not in response.content, url
+
+
 def test_the_directory_lists_public_people_on_visible_sessions(client, site):
     # The minister is only on an invitation-only session; the adviser is not public.
     assert names(client.get("/ai/people/")) == {"Henna Virkkunen"}

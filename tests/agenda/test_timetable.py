@@ -1,0 +1,58 @@
+"""Days, time slots and the grid, as the programme pages show them."""
+
+import pytest
+
+from tests.factories import RoomFactory, SessionFactory, SummitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_programme_groups_by_day_then_time(client, site):
+    response = client.get("/ai/programme/")
+    days = [
+        (day.isoformat(), [start.strftime("%H:%M") for start, _ in slots])
+        for day, slots in response.context["days"]
+    ]
+    assert days == [("2025-02-10", ["10:00", "14:30"]), ("2025-02-11", ["09:00", "10:00"])]
+    assert "10:00" in response.content.decode()  # shown in Paris time, not UTC (09:00)
+
+
+def test_the_grid_places_sessions_by_room_and_time(client, site):
+    response = client.get("/ai/programme/grid/", {"day": "2025-02-10"})
+    grid = response.context["grid"]
+    rooms = {room.slug: column for room, column in grid.rooms}
+    placed = {(c.session.slug, c.column, c.row_start, c.row_end) for c in grid.placed}
+    # 10:00 is the first half-hour: row 3 (after two header rows); 5-minute rows.
+    assert placed == {
+        ("panel", rooms["nef"], 3, 15),
+        ("health", rooms["salon"], 3 + 54, 3 + 72),
+    }
+    assert [venue.name for venue, _, _ in grid.venues] == ["Grand Palais", "Station F"]
+    assert [t.strftime("%H:%M") for t, _ in grid.times][:3] == ["10:00", "10:30", "11:00"]
+
+
+def test_the_grid_defaults_to_day_one_and_ignores_bad_days(client, site):
+    for query in ({}, {"day": "1999-01-01"}, {"day": "garbage"}):
+        assert client.get("/ai/programme/grid/", query).context["day"].isoformat() == "2025-02-10"
+
+
+def test_the_two_identical_wall_clock_times_of_the_autumn_night_stay_apart(client):
+    import zoneinfo
+    from datetime import UTC, date, datetime, timedelta
+
+    summit = SummitFactory(
+        slug="autumn", start_date=date(2025, 10, 25), end_date=date(2025, 10, 26)
+    )
+    paris_zone = zoneinfo.ZoneInfo("Europe/Paris")
+    room = RoomFactory(venue__summit=summit)
+    for fold, title in ((1, "second"), (0, "first")):
+        start = datetime(2025, 10, 26, 2, 30, fold=fold, tzinfo=paris_zone)
+        SessionFactory(
+            summit=summit,
+            room=RoomFactory(venue=room.venue),
+            title=title,
+            start=start,
+            end=start.astimezone(UTC) + timedelta(minutes=20),  # real time, not wall clock
+        )
+    [(_day, slots)] = client.get("/autumn/programme/").context["days"]
+    assert [[s.title for s in sessions] for _start, sessions in slots] == [["first"], ["second"]]

@@ -1,0 +1,142 @@
+from datetime import timedelta
+
+import pytest
+
+from agenda.models import AgendaChange, FeedToken, Registration, Star
+from tests.agenda.pages import agenda
+from tests.api_helpers import api
+from tests.factories import (
+    MeetingFactory,
+    MeetingParticipantFactory,
+    PersonFactory,
+    RoomFactory,
+    SessionFactory,
+    SessionRoleFactory,
+    UserFactory,
+    VenueFactory,
+    paris,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+
+
+def test_the_agenda_needs_a_login(client):
+    assert client.get("/me/")["Location"].startswith("/accounts/login/")
+
+
+def test_starring_without_javascript_comes_back_to_the_session(client, site, attendee):
+    panel = site["sessions"]["panel"]
+    client.force_login(attendee)
+    response = client.post(f"/me/stars/{panel.pk}/", {"next": "/ai/programme/?day=2025-02-10"})
+    assert response["Location"] == f"/ai/programme/?day=2025-02-10#session-{panel.pk}"
+    assert Star.objects.filter(user=attendee, session=panel).exists()
+    client.post(f"/me/stars/{panel.pk}/", {"action": "unstar", "next": "https://evil.example/"})
+    assert not Star.objects.filter(user=attendee, session=panel).exists()
+
+
+def test_starring_with_javascript_returns_the_button(client, site, attendee):
+    panel = site["sessions"]["panel"]
+    client.force_login(attendee)
+    response = client.post(f"/me/stars/{panel.pk}/", HTTP_X_REQUESTED_WITH="fetch")
+    content = response.content.decode()
+    assert (
+        content.strip().startswith('<form class="star-form"') and 'aria-pressed="true"' in content
+    )
+
+
+def test_an_invisible_session_cannot_be_starred_or_joined(client, site, attendee):
+    closed = site["sessions"]["closed"]
+    client.force_login(attendee)
+    assert client.post(f"/me/stars/{closed.pk}/").status_code == 404
+    assert client.post(f"/me/registrations/{closed.pk}/").status_code == 404
+
+
+def test_a_full_workshop_puts_the_attendee_in_line_with_a_position(client, site, attendee):
+    health = site["sessions"]["health"]
+    health.capacity = 1
+    health.save()
+    api_client = api(UserFactory())
+    first = api_client.post("/api/v1/me/registrations/", {"session": health.pk})
+    assert (first.status_code, first.json()["status"]) == (201, "confirmed")
+    client.force_login(attendee)
+    response = client.post(
+        f"/me/registrations/{health.pk}/", {"next": "/ai/sessions/health/"}, follow=True
+    )
+    assert "number 1 on the waiting list" in response.content.decode()
+    assert agenda(client)["AI in health and science"].registration.waitlist_position == 1
+
+
+def test_every_change_of_an_attendees_time_is_recorded_with_its_author(client, site, attendee):
+    health = site["sessions"]["health"]
+    client.force_login(attendee)
+    client.post(f"/me/stars/{health.pk}/")
+    client.post(f"/me/registrations/{health.pk}/")
+    client.post(f"/me/registrations/{health.pk}/", {"action": "cancel"})
+    rows = list(
+        AgendaChange.objects.order_by("id").values_list(
+            "action", "actor__username", "session__slug"
+        )
+    )
+    assert rows == [
+        ("starred", "amelie", "health"),
+        ("registered", "amelie", "health"),
+        ("cancelled", "amelie", "health"),
+    ]
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_agenda_queries_do_not_grow(client, django_assert_num_queries, size):
+    user = UserFactory()
+    person = PersonFactory(user=user)
+    venue = VenueFactory()
+    for n in range(size):
+        start = paris(10, 8) + timedelta(minutes=40 * n)
+        session = SessionFactory(
+            room=RoomFactory(venue=venue),
+            summit=venue.summit,
+            start=start,
+            end=start + timedelta(minutes=30),
+            capacity=5,
+        )
+        SessionRoleFactory(session=session, person=person)
+        Registration.objects.create(session=session, person=person, status="waitlisted")
+        Star.objects.create(session=session, user=user)
+        meeting = MeetingFactory(
+            summit=venue.summit,
+            status="confirmed",
+            start=start + timedelta(minutes=30),
+            end=start + timedelta(minutes=40),
+            room=RoomFactory(venue=venue),
+        )
+        MeetingParticipantFactory(meeting=meeting, person=person)
+    client.force_login(user)
+    with django_assert_num_queries(12):
+        assert client.get("/me/").status_code == 200
+
+
+def test_the_calendar_page_needs_a_login(client):
+    assert client.get("/me/calendar/")["Location"].startswith("/accounts/login/")
+
+
+def test_the_owner_makes_copies_and_revokes_links_on_a_page(client, site):
+    user = site["minister"].user
+    client.force_login(user)
+    response = client.post("/me/calendar/", {"label": "phone"}, follow=True)
+    links = response.context["new_links"]
+    assert links.webcal.startswith("webcal://testserver/feeds/") and links.https.endswith(".ics")
+    assert client.get(links.https.replace("http://testserver", "")).status_code == 200
+    assert client.get("/me/calendar/").context["new_links"] is None  # shown once
+    [token] = FeedToken.objects.filter(user=user)
+    other = FeedToken.issue(user=UserFactory())[0]
+    assert client.post("/me/calendar/", {"revoke": other.pk}).status_code == 404
+    client.post("/me/calendar/", {"revoke": token.pk})
+    token.refresh_from_db()
+    other.refresh_from_db()
+    assert (token.is_active, other.is_active) == (False, True)
+    assert client.get(links.https.replace("http://testserver", "")).status_code == 404
+
+
+def test_revoking_a_link_that_is_not_a_number_is_a_404(client):
+    client.force_login(UserFactory())
+    assert client.post("/me/calendar/", {"revoke": "abc"}).status_code == 404
+    assert client.post("/me/calendar/", {"revoke": "²"}).status_code == 404

@@ -1,0 +1,186 @@
+import pytest
+
+from tests.agenda.pages import programme
+from tests.factories import (
+    RoomFactory,
+    SessionFactory,
+    SessionRoleFactory,
+    SummitFactory,
+    TrackFactory,
+    UserFactory,
+    VenueFactory,
+    paris,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_root_leads_to_the_current_summit(client, site):
+    response = client.get("/")
+    assert (response.status_code, response["Location"]) == (302, "/ai/")
+
+
+@pytest.mark.parametrize("who", ["anonymous", "attendee"])
+def test_every_programme_page_renders(client, site, who):
+    if who == "attendee":
+        client.force_login(UserFactory())
+    for url in [
+        "/ai/",
+        "/ai/programme/",
+        "/ai/programme/?day=2025-02-11&track=science",
+        "/ai/programme/grid/",
+        "/ai/programme/grid/?day=2025-02-11",
+        "/ai/sessions/panel/",
+        "/ai/sessions/energy/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"SECRET" not in response.content, url
+        assert b"Closed ministerial roundtable" not in response.content, url
+
+
+def test_the_public_programme_shows_public_sessions_including_cancelled_ones(client, site):
+    assert programme(client) == {"panel", "health", "visit", "energy"}
+
+
+def test_invitation_only_sessions_show_to_participants_and_staff_only(client, site, staff_user):
+    client.force_login(UserFactory())
+    assert "closed" not in programme(client)
+    assert client.get("/ai/sessions/closed/").status_code == 404
+    client.force_login(site["minister"].user)
+    assert "closed" in programme(client)
+    assert client.get("/ai/sessions/closed/").status_code == 200
+    client.force_login(staff_user)
+    assert programme(client) == {"panel", "health", "visit", "energy", "closed"}
+
+
+def test_an_empty_result_says_so(client, site):
+    response = client.get("/ai/programme/", {"q": "no such thing"})
+    assert "No session matches these filters." in response.content.decode()
+
+
+def test_a_cancelled_session_is_shown_as_cancelled(client, site):
+    content = client.get("/ai/sessions/energy/").content.decode()
+    assert "This session will not take place." in content
+    assert 'class="badge badge-cancelled"' in client.get("/ai/programme/").content.decode()
+
+
+def test_the_session_page_shows_times_place_people_seats_and_feed_links(client, site):
+    content = client.get("/ai/sessions/health/").content.decode()
+    assert "14:30" in content and "16:00" in content and "Europe/Paris" in content
+    assert "Salon, Grand Palais" in content
+    assert "30 seats left" in content
+    for link in [
+        'href="http://testserver/ai/sessions/health.ics"',
+        'href="webcal://testserver/ai/sessions/health.ics"',
+        "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Ftestserver%2Fai%2Fsessions%2Fhealth.ics",
+        "https://outlook.live.com/calendar/0/addfromweb?url=http%3A%2F%2Ftestserver%2Fai%2Fsessions%2Fhealth.ics",
+    ]:
+        assert link in content
+
+
+@pytest.mark.usefixtures("clock")
+def test_the_session_page_offers_registration_and_shows_the_outcome(client, site, attendee):
+    assert "Log in to register" in client.get("/ai/sessions/health/").content.decode()
+    client.force_login(attendee)
+    assert "Register" in client.get("/ai/sessions/health/").content.decode()
+    client.post(f"/me/registrations/{site['sessions']['health'].pk}/")
+    content = client.get("/ai/sessions/health/").content.decode()
+    assert "You have a seat." in content and "Cancel my registration" in content
+    assert "29 seats left" in content
+
+
+def test_people_hidden_from_the_public_are_left_off_session_pages(client, site, staff_user):
+    assert "Quiet Adviser" not in client.get("/ai/sessions/panel/").content.decode()
+    client.force_login(staff_user)
+    assert "Quiet Adviser" in client.get("/ai/sessions/panel/").content.decode()
+
+
+def test_the_home_page_names_venues_with_maps_tracks_and_key_people(client, site):
+    response = client.get("/ai/")
+    content = response.content.decode()
+    assert "https://www.openstreetmap.org/?mlat=48.866100&amp;mlon=2.312500" in content
+    assert response.context["key_people"][0].name == "Henna Virkkunen"
+    assert response.context["session_count"] == 4
+    assert "Governance" in content and "Science" in content
+
+
+def test_the_home_page_shows_what_is_on_now_during_the_summit(client, site, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: paris(10, 10, 30))
+    response = client.get("/ai/")
+    assert [s.slug for s in response.context["on_now"]] == ["panel"]
+    assert [s.slug for s in response.context["on_next"]] == ["health", "visit"]  # not cancelled
+
+
+def test_unknown_summits_and_sessions_are_404(client, site):
+    assert client.get("/nope/").status_code == 404
+    assert client.get("/ai/sessions/nope/").status_code == 404
+
+
+def test_a_track_filter_offers_the_tracks_own_feed(client, site):
+    content = client.get("/ai/programme/", {"track": "science"}).content.decode()
+    assert 'href="webcal://testserver/ai/tracks/science.ics"' in content
+    assert "tracks/" not in client.get("/ai/programme/").content.decode()
+
+
+def test_the_staff_grid_shows_a_confidential_meeting_only_as_reserved(client, site, staff_user):
+    public = client.get("/ai/programme/grid/", {"day": "2025-02-11"}).content.decode()
+    assert "SECRET" not in public and "Reserved" not in public
+    client.force_login(staff_user)
+    grid = client.get("/ai/programme/grid/", {"day": "2025-02-11"})
+    content = grid.content.decode()
+    assert "Reserved" in content and "SECRET" not in content
+    assert [c.session.title for c in grid.context["grid"].placed if c.session.is_meeting] == [
+        "SECRET-BILATERAL"
+    ]
+
+
+def test_a_public_meeting_appears_like_a_session(client, site):
+    from meetings.models import Meeting
+
+    Meeting.objects.filter(title="SECRET-BILATERAL").update(
+        title="Announced bilateral", confidentiality="public"
+    )
+    assert "Announced bilateral" in client.get("/ai/programme/").content.decode()
+    assert (
+        "Announced bilateral"
+        in client.get("/ai/programme/grid/", {"day": "2025-02-11"}).content.decode()
+    )
+    assert (
+        "Announced bilateral"
+        not in client.get("/ai/programme/", {"track": "science"}).content.decode()
+    )
+    assert b"Announced bilateral" in client.get("/ai/programme.ics").content
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_programme_queries_do_not_grow_with_sessions(client, django_assert_num_queries, size):
+    populate(size)
+    client.force_login(UserFactory())
+    # session, user, summit zone, summit, tracks, venues, people, sessions, roles, stars,
+    # announced meetings
+    with django_assert_num_queries(11):
+        assert client.get("/many/programme/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_grid_queries_do_not_grow_with_sessions(client, django_assert_num_queries, size):
+    populate(size)
+    # zone, summit, sessions, roles, rooms, tracks, meetings holding rooms
+    with django_assert_num_queries(7):
+        assert client.get("/many/programme/grid/").status_code == 200
+
+
+def populate(size):
+    summit = SummitFactory(slug="many")
+    track = TrackFactory(summit=summit)
+    for n in range(size):
+        room = RoomFactory(venue=VenueFactory(summit=summit))
+        session = SessionFactory(
+            summit=summit, room=room, track=track, start=paris(10, 9 + n), end=paris(10, 10 + n)
+        )
+        SessionRoleFactory(session=session)
+        SessionRoleFactory(session=session)
+    return summit
