@@ -21,8 +21,6 @@ from tests.factories import (
     paris,
 )
 
-UTC = UTC
-
 
 def booking(name, start, end, venue=None):
     return Booking(start, end, venue, name)

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from agenda import seats
 from agenda.models import AgendaChange, Registration, Session
-from tests.factories import PersonFactory, RoomFactory, SessionFactory, SessionRoleFactory, paris
+from tests.factories import PersonFactory, RoomFactory, SessionFactory, SessionRoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -130,8 +130,3 @@ def test_every_step_is_recorded(workshop):
         "cancelled",
         "promoted",
     ]
-
-
-def test_registration_by_one_person_at_paris_time(workshop):
-    # Sanity: the fixture session sits on the summit's first day in Paris time.
-    assert workshop.start == paris(10, 10)
