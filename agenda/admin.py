@@ -140,8 +140,7 @@ class RegistrationInline(admin.TabularInline):
     model = Registration
     extra = 0
     can_delete = False
-    fields = ["person", "status", "priority", "queued_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("person", "status", "priority", "queued_at")
     show_change_link = True
     ordering = ["status", "-priority", "queued_at", "id"]
 

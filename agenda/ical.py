@@ -9,27 +9,45 @@ What calendar clients need (RFC 5545 and their quirks):
 - no calendar-level UID, and no METHOD (a subscription is not a scheduling message).
 """
 
+from __future__ import annotations
+
 import zoneinfo
-from datetime import UTC, timedelta
+from collections.abc import Callable, Container, Iterable
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TypeVar
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vDuration, vGeo, vText
 
+from agenda.models import Session
 from agenda.vtimezone import build_vtimezone
+from meetings.models import Meeting
+from people.models import Person
 
 PRODID = "-//Summit//Summit programme//EN"
 REFRESH = timedelta(hours=1)
 
+# A session or a meeting, each with its own kind of link.
+Item = TypeVar("Item", Session, Meeting)
 
-def uid(kind, pk):
+
+def uid(kind: str, pk: int | str) -> str:
     return f"{kind}-{pk}@{settings.SUMMIT_ICAL_UID_DOMAIN}"
 
 
 def build_calendar(
-    *, name, zone, sessions=(), meetings=(), link=None, language=None, holder=None, waiting=()
-):
+    *,
+    name: str,
+    zone: str,
+    sessions: Iterable[Session] = (),
+    meetings: Iterable[Meeting] = (),
+    link: Callable[[Session], str] | None = None,
+    language: str | None = None,
+    holder: Person | None = None,
+    waiting: Container[int] = (),
+) -> Calendar:
     """A calendar of sessions and meetings in one zone.
 
     `link(session)` gives a session's absolute URL (meetings link to nothing public); `holder` is the person whose
@@ -54,23 +72,25 @@ def build_calendar(
     return calendar
 
 
-def to_bytes(calendar):
-    return calendar.to_ical()
+def to_bytes(calendar: Calendar) -> bytes:
+    data: bytes = calendar.to_ical()
+    return data
 
 
-def common(event, item, zone, link):
+def common(event: Event, item: Item, zone: str, link: Callable[[Item], str] | None) -> str | None:
     local = zoneinfo.ZoneInfo(zone)
     event.add("DTSTAMP", item.updated_at)
     event.add("CREATED", item.created_at)
     event.add("LAST-MODIFIED", item.updated_at)
     event.add("SEQUENCE", item.sequence)
+    assert item.start is not None and item.end is not None  # a meeting without a time has no event
     event.add("DTSTART", unambiguous(item.start, local))
     event.add("DTEND", unambiguous(item.end, local))
     url = link(item) if link else None
     if url:
         event.add("URL", url)
     venue = item.place
-    location = [item.room.name] if item.room_id else []
+    location = [item.room.name] if item.room is not None else []
     if venue is not None:
         location += [venue.name, venue.address]
         if venue.latitude is not None and venue.longitude is not None:
@@ -81,7 +101,7 @@ def common(event, item, zone, link):
     return url
 
 
-def unambiguous(moment, zone):
+def unambiguous(moment: datetime, zone: tzinfo) -> datetime:
     """Local time with the zone's TZID, except the repeated hour when the clocks go back:
     RFC 5545 (3.3.5) reads a repeated local time as its first occurrence, so the second
     one is written in UTC."""
@@ -92,11 +112,13 @@ def unambiguous(moment, zone):
     return local
 
 
-def titled(title, cancelled):
+def titled(title: str, cancelled: bool) -> str:
     return _("Cancelled: %(title)s") % {"title": title} if cancelled else title
 
 
-def session_event(session, zone, link, waiting=False):
+def session_event(
+    session: Session, zone: str, link: Callable[[Session], str] | None, waiting: bool = False
+) -> Event:
     event = Event()
     event.add("UID", uid("session", session.pk))
     url = common(event, session, zone, link)
@@ -105,7 +127,7 @@ def session_event(session, zone, link, waiting=False):
     event.add("STATUS", "CANCELLED" if session.is_closed else status)
     event.add("CLASS", "PUBLIC" if session.visibility == session.Visibility.PUBLIC else "PRIVATE")
     categories = [str(session.get_kind_display())]
-    if session.track_id:
+    if session.track is not None:
         categories.append(session.track.name)
     event.add("CATEGORIES", categories)
     lines = []
@@ -123,7 +145,7 @@ def session_event(session, zone, link, waiting=False):
     return event
 
 
-def meeting_event(meeting, zone, holder=None):
+def meeting_event(meeting: Meeting, zone: str, holder: Person | None = None) -> Event:
     declined = holder is not None and any(
         p.person_id == holder.pk and p.response == p.Response.DECLINED
         for p in meeting.participants.all()
@@ -133,7 +155,10 @@ def meeting_event(meeting, zone, holder=None):
     event.add("UID", uid("meeting", meeting.pk))
     url = common(event, meeting, zone, link=None)
     event.add("SUMMARY", titled(meeting.title, cancelled))
-    status = {meeting.Status.PROPOSED: "TENTATIVE", meeting.Status.CONFIRMED: "CONFIRMED"}
+    status: dict[str, str] = {
+        meeting.Status.PROPOSED: "TENTATIVE",
+        meeting.Status.CONFIRMED: "CONFIRMED",
+    }
     event.add("STATUS", "CANCELLED" if cancelled else status.get(meeting.status, "TENTATIVE"))
     event.add("CLASS", "CONFIDENTIAL" if meeting.is_confidential else "PUBLIC")
     event.add("CATEGORIES", [str(_("Meeting"))])

@@ -1,35 +1,44 @@
 """An attendee's agenda, day by day, with what the scheduling rules say about it."""
 
+from __future__ import annotations
+
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from agenda import scheduling
 from agenda.models import Registration, Session, SessionRole, Star
-from meetings.models import Meeting
+from agenda.models.programme import SessionQuerySet
+from meetings.models import Meeting, MeetingQuerySet
+from people.models import Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 @dataclass
 class AgendaItem:
-    item: object  # a Session or a Meeting
+    item: Session | Meeting
     kind: str  # "session" or "meeting"
-    roles: list = field(default_factory=list)
-    registration: object = None
+    roles: list[str] = field(default_factory=list)
+    registration: Registration | None = None
     starred: bool = False
-    warnings: list = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
-    def start(self):
+    def start(self) -> datetime | None:
         return self.item.start
 
     @property
-    def end(self):
+    def end(self) -> datetime | None:
         return self.item.end
 
 
-def personal_items(user):
+def personal_items(user: User) -> tuple[SessionQuerySet, MeetingQuerySet]:
     """Everything a holder is in, as they may see it on the site: the sessions they take part
     in, have a seat or a place in line at, or starred; then their meetings. Closed items
     stay until they are over, so calendars learn of them."""
@@ -46,13 +55,14 @@ def personal_items(user):
     return sessions, meetings
 
 
-def agenda_for(user):
+def agenda_for(user: User) -> list[tuple[date, list[AgendaItem]]]:
     """[(day, [AgendaItem, ...]), ...] in each summit's local time, conflicts flagged."""
-    sessions, meetings = personal_items(user)
-    sessions = list(sessions.with_people(user).order_by("start", "id"))
-    meetings = list(meetings.with_participants(user).order_by("start", "id"))
-    person = getattr(user, "person", None)
-    roles, registrations = defaultdict(list), {}
+    session_rows, meeting_rows = personal_items(user)
+    sessions = list(session_rows.with_people(user).order_by("start", "id"))
+    meetings = list(meeting_rows.with_participants(user).order_by("start", "id"))
+    person: Person | None = getattr(user, "person", None)
+    roles: defaultdict[int, list[str]] = defaultdict(list)
+    registrations: dict[int, Registration] = {}
     if person is not None:
         for role in SessionRole.objects.filter(person=person, session__in=sessions):
             roles[role.session_id].append(role.get_role_display())
@@ -86,10 +96,10 @@ def agenda_for(user):
     ]
 
 
-def flag_conflicts(items, person):
+def flag_conflicts(items: list[AgendaItem], person: Person | None) -> None:
     """Attach the scheduling rules' warnings (two places at once, too little travel time)."""
     live = [entry for entry in items if entry.item.blocks_time]
-    by_summit = defaultdict(list)
+    by_summit: defaultdict[int, list[AgendaItem]] = defaultdict(list)
     for entry in live:
         by_summit[entry.item.summit_id].append(entry)
     for summit_id, entries in by_summit.items():

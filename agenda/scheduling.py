@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection
@@ -108,7 +108,17 @@ class TravelTimes:
 # --- pure interval arithmetic ------------------------------------------------------------
 
 
-def overlaps(a: Booking, b: Booking) -> bool:
+class Interval(Protocol):
+    """Anything that runs from a start to an end: a booking, a session."""
+
+    @property
+    def start(self) -> datetime: ...
+
+    @property
+    def end(self) -> datetime: ...
+
+
+def overlaps(a: Interval, b: Interval) -> bool:
     """Half-open intervals: back to back (a.end == b.start) is not an overlap."""
     return a.start < b.end and b.start < a.end
 
@@ -389,6 +399,7 @@ def check_people(
     """Warnings for the people of an item: elsewhere at the same time, or no time to travel."""
     if not people or not item.blocks_time:
         return []
+    assert item.start is not None and item.end is not None
     travel = travel or TravelTimes.for_summit(item.summit_id)
     margin = timedelta(minutes=travel.longest)
     bookings = person_bookings(

@@ -6,7 +6,10 @@ people click at once, on SQLite or PostgreSQL, the count never passes the seats 
 a database constraint backs it up.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +22,9 @@ from agenda.models import AgendaChange, Registration, Session, Star
 from people.invitations import unique_slug
 from people.models import Person
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -26,10 +32,10 @@ class Outcome:
     position: int | None
 
     @property
-    def status(self):
+    def status(self) -> str:
         return self.registration.status
 
-    def describe(self):
+    def describe(self) -> str:
         if self.status == Registration.Status.CONFIRMED:
             return _("You have a seat.")
         if self.status == Registration.Status.WAITLISTED:
@@ -39,9 +45,10 @@ class Outcome:
         return _("Your registration is cancelled.")
 
 
-def outcome_of(registration):
+def outcome_of(registration: Registration) -> Outcome:
     position = (
-        Registration.objects.with_positions()
+        # django-stubs cannot see the field that with_positions() annotates.
+        Registration.objects.with_positions()  # type: ignore[misc]
         .filter(pk=registration.pk)
         .values_list("waitlist_position", flat=True)
         .first()
@@ -49,7 +56,7 @@ def outcome_of(registration):
     return Outcome(registration, position)
 
 
-def person_for(user):
+def person_for(user: User) -> Person:
     """The attendee's Person, made (private) on first need for a login without one."""
     person = getattr(user, "person", None)
     if person is None:
@@ -65,14 +72,14 @@ def person_for(user):
     return person
 
 
-def line_up(session):
+def line_up(session: Session) -> None:
     """Registrations for one session take turns (a row lock on PostgreSQL; SQLite's write
     lock does the same), so each place in line is told exactly. The seat count itself is
     guarded by take_seat's conditional UPDATE whatever happens."""
     list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk"))
 
 
-def take_seat(session_id):
+def take_seat(session_id: int) -> bool:
     """One conditional UPDATE: True if a seat was free and is now taken."""
     return bool(
         Session.objects.filter(pk=session_id, seats_taken__lt=F("capacity")).update(
@@ -81,13 +88,13 @@ def take_seat(session_id):
     )
 
 
-def free_seat(session_id):
+def free_seat(session_id: int) -> None:
     Session.objects.filter(pk=session_id, seats_taken__gt=0).update(
         seats_taken=F("seats_taken") - 1
     )
 
 
-def clashes(*, session, person):
+def clashes(*, session: Session, person: Person) -> list[scheduling.Bookable]:
     """What the person already has at the session's time (roles, seats, meetings)."""
     bookings = scheduling.person_bookings(
         person_ids=[person.pk], start=session.start, end=session.end, exclude=session
@@ -95,13 +102,28 @@ def clashes(*, session, person):
     return [b.item for b in bookings.get(person.pk, []) if scheduling.overlaps(b, session)]
 
 
-def record_change(action, *, session, person=None, user=None, actor=None, detail=""):
+def record_change(
+    action: str,
+    *,
+    session: Session,
+    person: Person | None = None,
+    user: User | None = None,
+    actor: User | None = None,
+    detail: str = "",
+) -> None:
     AgendaChange.objects.create(
         action=action, session=session, person=person, user=user, actor=actor, detail=detail[:500]
     )
 
 
-def register(*, session, person, actor, priority=False, allow_clash=False):
+def register(
+    *,
+    session: Session,
+    person: Person,
+    actor: User | None,
+    priority: bool = False,
+    allow_clash: bool = False,
+) -> Outcome:
     """Take a seat if one is free, else a place in line. Registering again changes nothing."""
     if not session.takes_registrations:
         raise ValidationError({"session": _("This session takes no registrations.")})
@@ -123,7 +145,14 @@ def register(*, session, person, actor, priority=False, allow_clash=False):
     raise ValidationError({"session": message})
 
 
-def take_place(session, person, registration, *, actor, priority):
+def take_place(
+    session: Session,
+    person: Person,
+    registration: Registration | None,
+    *,
+    actor: User | None,
+    priority: bool,
+) -> Outcome:
     """A seat if one is free, else the end of the line (the front, with priority)."""
     taken = take_seat(session.pk)
     status = Registration.Status.CONFIRMED if taken else Registration.Status.WAITLISTED
@@ -140,7 +169,7 @@ def take_place(session, person, registration, *, actor, priority):
     return outcome_of(registration)
 
 
-def cancel(*, session, person, actor):
+def cancel(*, session: Session, person: Person, actor: User | None) -> Registration | None:
     """Give up a seat or a place in line; the seat goes to the next one who can take it.
     Cancelling what is already cancelled (or never was) changes nothing."""
     with transaction.atomic():
@@ -160,7 +189,7 @@ def cancel(*, session, person, actor):
         return registration
 
 
-def promote(*, session, actor=None):
+def promote(*, session: Session, actor: User | None = None) -> list[Registration]:
     """Offer free seats down the line, passing over anyone who would be in two places."""
     promoted = []
     for registration in (
@@ -188,14 +217,14 @@ def promote(*, session, actor=None):
     return promoted
 
 
-def star(*, session, user):
+def star(*, session: Session, user: User) -> bool:
     _star, created = Star.objects.get_or_create(session=session, user=user)
     if created:
         record_change(AgendaChange.Action.STARRED, session=session, user=user, actor=user)
     return True
 
 
-def unstar(*, session, user):
+def unstar(*, session: Session, user: User) -> bool:
     deleted, _rows = Star.objects.filter(session=session, user=user).delete()
     if deleted:
         record_change(AgendaChange.Action.UNSTARRED, session=session, user=user, actor=user)

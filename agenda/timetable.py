@@ -4,22 +4,31 @@ Rows are five-minute slots counted in real time (UTC), so a day on which the clo
 still places every session by its true length; the labels are the local wall-clock times.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import groupby
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from agenda.models import Room
+from agenda.models import Room, Session, Summit, Venue
+from meetings.models import Meeting
 
 SLOT = timedelta(minutes=5)
 LABEL_EVERY = timedelta(minutes=30)
 HEADER_ROWS = 2  # venue names, then room names
 
 
+# What the grid and the lists show: sessions, and the meetings placed beside them.
+Shown = Session | Meeting
+
+
 @dataclass(frozen=True)
 class Placed:
-    session: object
+    session: Shown
     column: int
     row_start: int
     row_end: int
@@ -27,15 +36,21 @@ class Placed:
 
 @dataclass
 class Grid:
-    venues: list = field(default_factory=list)  # (venue, first column, span)
-    rooms: list = field(default_factory=list)  # (room, column)
-    times: list = field(default_factory=list)  # (local datetime, row)
-    placed: list = field(default_factory=list)
-    unplaced: list = field(default_factory=list)  # sessions with no room on the grid
+    venues: list[tuple[Venue, int, int]] = field(default_factory=list)  # venue, first column, span
+    rooms: list[tuple[Room, int]] = field(default_factory=list)  # (room, column)
+    times: list[tuple[datetime, int]] = field(default_factory=list)  # (local datetime, row)
+    placed: list[Placed] = field(default_factory=list)
+    unplaced: list[Shown] = field(default_factory=list)  # sessions with no room on the grid
     rows: int = 0
 
 
-def chosen_day(summit, value, *, today):
+def span(item: Shown) -> tuple[datetime, datetime]:
+    """Its start and end: a meeting is shown only once it has its time."""
+    assert item.start is not None and item.end is not None
+    return item.start, item.end
+
+
+def chosen_day(summit: Summit, value: str | None, *, today: date) -> date:
     """The day asked for when it is one of the summit's; else today during it; else day one."""
     try:
         day = date.fromisoformat(value or "")
@@ -46,7 +61,7 @@ def chosen_day(summit, value, *, today):
     return today if today in summit.days else summit.start_date
 
 
-def rooms_of(summit):
+def rooms_of(summit: Summit) -> QuerySet[Room]:
     return (
         Room.objects.filter(venue__summit=summit)
         .select_related("venue")
@@ -54,22 +69,22 @@ def rooms_of(summit):
     )
 
 
-def build(*, day, zone, rooms, sessions):
+def build(*, day: date, zone: tzinfo, rooms: Iterable[Room], sessions: Sequence[Shown]) -> Grid:
     grid = Grid()
-    column_of = {}
+    column_of: dict[int | None, int] = {}
     for column, room in enumerate(rooms, start=2):
         column_of[room.pk] = column
         grid.rooms.append((room, column))
     for venue, group in groupby(grid.rooms, key=lambda pair: pair[0].venue):
-        group = list(group)
-        grid.venues.append((venue, group[0][1], len(group)))
+        columns = list(group)
+        grid.venues.append((venue, columns[0][1], len(columns)))
     if not sessions:
         return grid
 
     day_start = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
     day_end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
-    first = max(min(s.start for s in sessions).astimezone(UTC), day_start)
-    last = min(max(s.end for s in sessions).astimezone(UTC), day_end)
+    first = max(min(span(s)[0] for s in sessions).astimezone(UTC), day_start)
+    last = min(max(span(s)[1] for s in sessions).astimezone(UTC), day_end)
     begin = day_start + (first - day_start) // LABEL_EVERY * LABEL_EVERY
     finish = day_start + -((day_start - last) // LABEL_EVERY) * LABEL_EVERY
     grid.rows = (finish - begin) // SLOT
@@ -80,12 +95,13 @@ def build(*, day, zone, rooms, sessions):
         moment += LABEL_EVERY
 
     for session in sessions:
-        column = column_of.get(session.room_id)
-        if column is None:
+        if session.room_id not in column_of:
             grid.unplaced.append(session)
             continue
-        start = max(session.start.astimezone(UTC), begin)
-        end = min(session.end.astimezone(UTC), finish)
+        column = column_of[session.room_id]
+        session_start, session_end = span(session)
+        start = max(session_start.astimezone(UTC), begin)
+        end = min(session_end.astimezone(UTC), finish)
         grid.placed.append(
             Placed(
                 session=session,
@@ -97,19 +113,21 @@ def build(*, day, zone, rooms, sessions):
     return grid
 
 
-def group_by_day_and_time(sessions, summit):
+def group_by_day_and_time(
+    sessions: Iterable[Shown], summit: Summit
+) -> list[tuple[date, list[tuple[datetime, list[Shown]]]]]:
     """[(day, [(start, [session, ...]), ...]), ...] in the summit's local time."""
     # Sorted in real time; grouped by local time *and* offset, so the two 02:30s of the
     # night the clocks go back stay apart.
     local = [
         (timezone.localtime(s.start, summit.tz), s)
-        for s in sorted(sessions, key=lambda s: (s.start.astimezone(UTC), s.end.astimezone(UTC)))
+        for s in sorted(sessions, key=lambda s: tuple(moment.astimezone(UTC) for moment in span(s)))
     ]
     days = []
     for day, items in groupby(local, key=lambda pair: pair[0].date()):
         slots = []
         for _moment, group in groupby(items, key=lambda pair: (pair[0], pair[0].utcoffset())):
-            group = list(group)
-            slots.append((group[0][0], [session for _, session in group]))
+            together = list(group)
+            slots.append((together[0][0], [session for _, session in together]))
         days.append((day, slots))
     return days

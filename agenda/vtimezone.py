@@ -19,12 +19,12 @@ POSIX = re.compile(
 WEEKDAYS = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"]
 
 
-def tzif_bytes(name):
+def tzif_bytes(name: str) -> bytes:
     path = resources.files("tzdata").joinpath("zoneinfo", *name.split("/"))
     return path.read_bytes()
 
 
-def posix_rule(name):
+def posix_rule(name: str) -> str:
     """The POSIX TZ string of a zone, e.g. 'CET-1CEST,M3.5.0,M10.5.0/3'."""
     data = tzif_bytes(name)
     if not data.startswith(b"TZif") or data[4:5] < b"2":
@@ -32,14 +32,14 @@ def posix_rule(name):
     return data.rstrip(b"\n").rsplit(b"\n", 1)[-1].decode("ascii")
 
 
-def seconds(text):
+def seconds(text: str) -> int:
     sign = -1 if text.startswith("-") else 1
     parts = [int(part) for part in text.lstrip("+-").split(":")]
     parts += [0] * (3 - len(parts))
     return sign * (parts[0] * 3600 + parts[1] * 60 + parts[2])
 
 
-def transition(rule, year):
+def transition(rule: str, year: int) -> tuple[datetime, vRecur]:
     """The local wall-clock moment of an 'Mm.w.d/time' rule in a year, and its RRULE."""
     when, _, at = rule[1:].partition("/")
     month, week, weekday = (int(part) for part in when.split("."))
@@ -53,13 +53,13 @@ def transition(rule, year):
     return moment, vRecur({"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": byday})
 
 
-def offset(posix_offset):
+def offset(posix_offset: str) -> timedelta:
     # POSIX offsets count west of Greenwich: CET-1 is UTC+01:00.
     return timedelta(seconds=-seconds(posix_offset))
 
 
 @lru_cache(maxsize=32)
-def build_vtimezone(name):
+def build_vtimezone(name: str) -> Timezone:
     match = POSIX.match(posix_rule(name))
     if not match:
         raise ValueError(f"{name}: cannot read its time zone rule")
@@ -82,11 +82,11 @@ def build_vtimezone(name):
         (TimezoneStandard, match["end"], daylight, standard, standard_name),
     ):
         start, recur = transition(rule, 1970)
-        part = kind()
-        part.add("DTSTART", start)
-        part.add("RRULE", recur)
-        part.add("TZOFFSETFROM", before)
-        part.add("TZOFFSETTO", after)
-        part.add("TZNAME", label)
-        zone.add_component(part)
+        observance = kind()
+        observance.add("DTSTART", start)
+        observance.add("RRULE", recur)
+        observance.add("TZOFFSETFROM", before)
+        observance.add("TZOFFSETTO", after)
+        observance.add("TZNAME", label)
+        zone.add_component(observance)
     return zone

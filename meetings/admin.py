@@ -68,8 +68,7 @@ class TransitionInline(admin.TabularInline):
     model = MeetingTransition
     extra = 0
     can_delete = False
-    fields = ["at", "actor", "from_status", "to_status", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "actor", "from_status", "to_status", "note")
     verbose_name_plural = _("history")
 
     def has_add_permission(self, request, obj=None):

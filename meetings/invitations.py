@@ -16,11 +16,11 @@ from agenda.vtimezone import build_vtimezone
 from meetings.models import Meeting
 
 
-def organizer_address():
+def organizer_address() -> str:
     return settings.SUMMIT_ORGANIZER_EMAIL
 
 
-def build_invitation(meeting, *, method):
+def build_invitation(meeting: Meeting, *, method: str) -> Calendar:
     """The iTIP message for a meeting: one VEVENT with ORGANIZER and every ATTENDEE."""
     zone = meeting.summit.time_zone
     calendar = Calendar()
@@ -39,7 +39,8 @@ def build_invitation(meeting, *, method):
     organizer.params["CN"] = vText(meeting.summit.name)
     event.add("ORGANIZER", organizer)
     for participant in meeting.participants.all():
-        email = participant.person.user.email if participant.person.user_id else ""
+        user = participant.person.user
+        email = user.email if user is not None else ""
         if not email:
             continue
         attendee = vCalAddress(f"mailto:{email}")
@@ -57,7 +58,7 @@ def build_invitation(meeting, *, method):
     return calendar
 
 
-def send(meeting, *, method="REQUEST"):
+def send(meeting: Meeting, *, method: str = "REQUEST") -> int:
     """Email each participant with a login and an address; returns how many were sent."""
     meeting = Meeting.objects.with_participants().get(pk=meeting.pk)
     if meeting.start is None:
@@ -65,7 +66,7 @@ def send(meeting, *, method="REQUEST"):
     recipients = [
         p.person.user.email
         for p in meeting.participants.all()
-        if p.person.user_id and p.person.user.email
+        if p.person.user is not None and p.person.user.email
     ]
     if not recipients:
         return 0
@@ -88,7 +89,7 @@ def send(meeting, *, method="REQUEST"):
     return sent
 
 
-def calendar_part(data, method):
+def calendar_part(data: bytes, method: str) -> MIMEBase:
     """The .ics as base64, so that its CRLF line ends reach the calendar untouched."""
     part = MIMEBase("text", "calendar", method=method, charset="utf-8")
     part.set_payload(data)

@@ -10,33 +10,49 @@ participant a calendar invitation.
         └── cancel ◀────────┴── decline (a principal says no) ── cancel ◀─ confirmed
 """
 
-from datetime import timedelta
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agenda.models import Room, Venue
 from agenda.scheduling import enforce, utc
 from meetings import invitations, scheduling
-from meetings.models import Meeting, MeetingParticipant, MeetingTransition
+from meetings.models import Meeting, MeetingParticipant, MeetingQuerySet, MeetingTransition
+from people.models import Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 Status = Meeting.Status
 Response = MeetingParticipant.Response
 
 
-def record_transition(meeting, *, actor, before, note=""):
+def record_transition(meeting: Meeting, *, actor: User | None, before: str, note: str = "") -> None:
     MeetingTransition.objects.create(
         meeting=meeting, actor=actor, from_status=before, to_status=meeting.status, note=note[:500]
     )
 
 
-def refuse_if_closed(meeting, message):
+def refuse_if_closed(meeting: Meeting, message: str) -> None:
     if meeting.status in Meeting.CLOSED_STATUSES:
         raise ValidationError({"status": message % {"status": meeting.get_status_display()}})
 
 
-def propose(meeting, *, start, actor, room=None, venue=None, accept_conflicts=False):
+def propose(
+    meeting: Meeting,
+    *,
+    start: datetime,
+    actor: User | None,
+    room: Room | None = None,
+    venue: Venue | None = None,
+    accept_conflicts: bool = False,
+) -> Meeting:
     """Offer a time and a place. Moving a confirmed meeting sends it back to proposed; every
     participant answers again (the one who proposes is taken to accept)."""
     with transaction.atomic():
@@ -66,7 +82,7 @@ def propose(meeting, *, start, actor, room=None, venue=None, accept_conflicts=Fa
     return meeting
 
 
-def reply(meeting, *, person, response, actor):
+def reply(meeting: Meeting, *, person: Person, response: str, actor: User | None) -> Meeting:
     """A participant's answer. Everyone accepting confirms the meeting; a principal declining
     declines it."""
     if response not in {Response.ACCEPTED, Response.DECLINED}:
@@ -99,7 +115,7 @@ def reply(meeting, *, person, response, actor):
     return meeting
 
 
-def settle(meeting, *, actor):
+def settle(meeting: Meeting, *, actor: User | None) -> None:
     """Confirm a proposed meeting once every participant has accepted."""
     if meeting.status != Status.PROPOSED:
         return
@@ -111,7 +127,7 @@ def settle(meeting, *, actor):
         transaction.on_commit(lambda: send_invitations(meeting))
 
 
-def cancel(meeting, *, actor, note=""):
+def cancel(meeting: Meeting, *, actor: User | None, note: str = "") -> Meeting:
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         refuse_if_closed(meeting, _("This meeting is %(status)s: it cannot be cancelled."))
@@ -124,7 +140,9 @@ def cancel(meeting, *, actor, note=""):
     return meeting
 
 
-def expire_overdue(*, now=None, meetings=None):
+def expire_overdue(
+    *, now: datetime | None = None, meetings: MeetingQuerySet | None = None
+) -> list[Meeting]:
     """Requests and proposals left unanswered past their deadline expire (of `meetings`, or
     of all). Each is re-read under a lock, so an answer given meanwhile wins."""
     now = now or timezone.now()
@@ -135,6 +153,7 @@ def expire_overdue(*, now=None, meetings=None):
             meeting = Meeting.objects.select_for_update().overdue(now).filter(pk=pk).first()
             if meeting is None:
                 continue
+            assert meeting.respond_by is not None  # overdue() reads only meetings with one
             before = meeting.status
             meeting.status = Status.EXPIRED
             meeting.save()
@@ -148,5 +167,5 @@ def expire_overdue(*, now=None, meetings=None):
     return expired
 
 
-def send_invitations(meeting, method="REQUEST"):
+def send_invitations(meeting: Meeting, method: str = "REQUEST") -> None:
     invitations.send(meeting, method=method)

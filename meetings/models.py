@@ -1,3 +1,8 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
@@ -7,9 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from agenda.models import Room, SequencedModel, SequencedQuerySet, Summit, Venue
 from people.models import Person
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models.expressions import Combinable
 
-class MeetingQuerySet(SequencedQuerySet):
-    def visible_to(self, user):
+
+class MeetingQuerySet(SequencedQuerySet["Meeting"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """The one rule for who sees a meeting: participants and staff; public ones, everyone.
 
         A confidential meeting does not exist for anyone else, not even as a count.
@@ -26,15 +35,15 @@ class MeetingQuerySet(SequencedQuerySet):
         takes_part = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), person__user=user)
         return self.filter(public | Exists(takes_part))
 
-    def of_person(self, person):
+    def of_person(self, person: Person) -> Self:
         return self.filter(
             Exists(MeetingParticipant.objects.filter(meeting=OuterRef("pk"), person=person))
         )
 
-    def overdue(self, now):
+    def overdue(self, now: datetime) -> Self:
         return self.filter(status__in=Meeting.OPEN_STATUSES, respond_by__lt=now)
 
-    def announced(self):
+    def announced(self) -> Self:
         """Public meetings that appear like sessions: confirmed, or cancelled after being so."""
         return self.filter(
             confidentiality=Meeting.Confidentiality.PUBLIC,
@@ -42,16 +51,16 @@ class MeetingQuerySet(SequencedQuerySet):
             start__isnull=False,
         )
 
-    def holding_time(self):
+    def holding_time(self) -> Self:
         """Meetings that occupy their time and room: a time was offered or agreed."""
         return self.filter(status__in=Meeting.HOLDING_STATUSES, start__isnull=False)
 
-    def with_participants(self, user=None):
+    def with_participants(self, user: User | AnonymousUser | None = None) -> Self:
         """With the participants the user may see: all of them for staff and for the meeting's
         own participants, else those whose person is public (None: all, for the system)."""
         participants = MeetingParticipant.objects.select_related("person__user")
         if user is not None and not user.is_staff:
-            seen = Q(person__in=Person.objects.visible_to(user))
+            seen: Q | Combinable = Q(person__in=Person.objects.visible_to(user))
             if user.is_authenticated:
                 seen |= Exists(
                     MeetingParticipant.objects.filter(
@@ -132,7 +141,7 @@ class Meeting(SequencedModel):
         blank=True,
         related_name="requested_meetings",
     )
-    people = models.ManyToManyField(
+    people: models.ManyToManyField[Person, MeetingParticipant] = models.ManyToManyField(
         Person, through="MeetingParticipant", related_name="meetings", verbose_name=_("people")
     )
 
@@ -177,24 +186,25 @@ class Meeting(SequencedModel):
         ]
         indexes = [models.Index(fields=["summit", "start"]), models.Index(fields=["updated_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         """The meeting's page, for its participants and staff."""
         return reverse("me-meeting", kwargs={"pk": self.pk})
 
     @property
-    def place(self):
+    def place(self) -> Venue | None:
         """The venue where it happens: its room's, else the venue chosen without a room."""
-        return self.room.venue if self.room_id else self.venue
+        room = self.room if self.room_id else None
+        return room.venue if room else self.venue
 
     @property
-    def is_confidential(self):
+    def is_confidential(self) -> bool:
         return self.confidentiality == self.Confidentiality.CONFIDENTIAL
 
     @property
-    def blocks_time(self):
+    def blocks_time(self) -> bool:
         return self.status in self.HOLDING_STATUSES and self.start is not None
 
 
@@ -237,7 +247,7 @@ class MeetingParticipant(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.person} — {self.meeting}"
 
 
@@ -265,5 +275,5 @@ class MeetingTransition(models.Model):
         verbose_name = _("meeting transition")
         verbose_name_plural = _("meeting transitions")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.meeting}: {self.from_status} → {self.to_status}"

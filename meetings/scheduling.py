@@ -58,7 +58,11 @@ def check_meeting(*, meeting: Meeting, people: Sequence[Person] | None = None) -
     conflicts = check_booking(item=meeting, people=people)
     if any(conflict.kind == "timing" for conflict in conflicts):
         return conflicts
-    if meeting.venue_id and meeting.summit_id and meeting.venue.summit_id != meeting.summit_id:
+    if (
+        meeting.summit_id
+        and meeting.venue is not None
+        and meeting.venue.summit_id != meeting.summit_id
+    ):
         conflicts.append(
             Conflict(
                 kind="room",
@@ -67,7 +71,7 @@ def check_meeting(*, meeting: Meeting, people: Sequence[Person] | None = None) -
                 message=_("%(venue)s belongs to another summit.") % {"venue": meeting.venue},
             )
         )
-    if meeting.room_id and meeting.venue_id and meeting.room.venue_id != meeting.venue_id:
+    if meeting.venue_id and meeting.room is not None and meeting.room.venue_id != meeting.venue_id:
         conflicts.append(
             Conflict(
                 kind="room",
@@ -282,14 +286,14 @@ def candidate_rooms(
     *, meeting: Meeting, venue: Venue | None, size: int, start: datetime, end: datetime
 ) -> list[RoomOption]:
     """Rooms that fit the meeting, smallest first, with what already holds them."""
-    rooms = Room.objects.filter(venue__summit_id=meeting.summit_id).select_related("venue")
+    fitting = Room.objects.filter(venue__summit_id=meeting.summit_id).select_related("venue")
     if venue is not None:
-        rooms = rooms.filter(venue=venue)
-    rooms = [r for r in rooms if r.capacity is None or r.capacity >= size]
+        fitting = fitting.filter(venue=venue)
+    rooms = [r for r in fitting if r.capacity is None or r.capacity >= size]
     rooms.sort(
         key=lambda r: (r.capacity is None, r.capacity or 0, r.venue.name, r.position, r.name)
     )
-    held: dict[int, list[Booking]] = defaultdict(list)
+    held: dict[int | None, list[Booking]] = defaultdict(list)
     for item in room_bookings_between(
         room_ids=[r.pk for r in rooms], start=start, end=end, exclude=meeting
     ):

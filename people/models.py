@@ -1,8 +1,15 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class Organisation(models.Model):
@@ -32,8 +39,8 @@ class Organisation(models.Model):
         return self.name
 
 
-class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class PersonQuerySet(models.QuerySet["Person"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """People whose profile the user may see: public ones, themselves, and all for staff."""
         if user.is_staff:
             return self

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
 from rest_framework import serializers
 
@@ -8,6 +10,9 @@ from common.conflicts import Conflict
 from common.fields import OffsetDateTimeField
 from common.serializers import ConflictCheckedSerializer, StrictModelSerializer
 from people.models import Person
+
+if TYPE_CHECKING:
+    from rest_framework.validators import Validator
 
 
 class SummitSerializer(StrictModelSerializer):
@@ -58,7 +63,9 @@ class TravelTimeSerializer(StrictModelSerializer):
 
 
 class TravelFromSerializer(StrictModelSerializer):
-    to = serializers.PrimaryKeyRelatedField(source="destination", read_only=True)
+    to: serializers.PrimaryKeyRelatedField[Venue] = serializers.PrimaryKeyRelatedField(
+        source="destination", read_only=True
+    )
 
     class Meta:
         model = TravelTime
@@ -158,7 +165,7 @@ class SessionSerializer(ConflictCheckedSerializer):
         ]
         read_only_fields = ["sequence", "created_at", "updated_at"]
         # The slug's uniqueness is checked in check(), which names the field.
-        validators = []
+        validators: "list[Validator[Any]]" = []
 
     def get_uid(self, session) -> str:
         return uid("session", session.pk)

@@ -1,5 +1,8 @@
 """What attendees make of sessions: stars, registrations with waiting lists, a log of both."""
 
+from datetime import datetime
+from typing import Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, OuterRef, Q, Subquery, When
@@ -13,7 +16,7 @@ from people.models import Person
 # for SessionQuerySet.in_agenda_of().
 
 
-def now():
+def now() -> datetime:
     # Looked up at call time, unlike `default=timezone.now`, so a test clock applies too.
     return timezone.now()
 
@@ -42,21 +45,21 @@ class Star(models.Model):
         return f"{self.user} ★ {self.session}"
 
 
-class RegistrationQuerySet(models.QuerySet):
-    def active(self):
+class RegistrationQuerySet(models.QuerySet["Registration"]):
+    def active(self) -> Self:
         return self.exclude(status=Registration.Status.CANCELLED)
 
-    def confirmed(self):
+    def confirmed(self) -> Self:
         return self.filter(status=Registration.Status.CONFIRMED)
 
-    def waitlisted(self):
+    def waitlisted(self) -> Self:
         return self.filter(status=Registration.Status.WAITLISTED)
 
-    def in_line(self):
+    def in_line(self) -> Self:
         """The waiting list in the order seats are offered: priority first, then first come."""
         return self.waitlisted().order_by("-priority", "queued_at", "id")
 
-    def with_positions(self):
+    def with_positions(self) -> Self:
         """Each registration with `waitlist_position`: its place in line from 1, in the order
         of `in_line()`; None with a seat or cancelled. One subquery, whatever the number."""
         mine = {name: OuterRef(name) for name in ("priority", "queued_at", "id")}

@@ -1,7 +1,7 @@
 """Summits and where they happen: venues, the travel times between them, rooms, tracks."""
 
 import zoneinfo
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,7 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
-def validate_time_zone(value):
+def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(
             _("%(value)s is not a time zone name such as Europe/Paris."), params={"value": value}
@@ -22,15 +22,15 @@ def validate_time_zone(value):
 RESERVED_SLUGS = {"admin", "api", "feeds", "i18n", "me", "accounts", "static", "media", "fr", "en"}
 
 
-def validate_summit_slug(value):
+def validate_summit_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
         raise ValidationError(
             _("“%(value)s” is reserved for the site's own pages."), params={"value": value}
         )
 
 
-class SummitQuerySet(models.QuerySet):
-    def current(self, today=None):
+class SummitQuerySet(models.QuerySet["Summit"]):
+    def current(self, today: date | None = None) -> "Summit | None":
         """The summit under way, else the next one, else the latest one."""
         today = today or timezone.now().date()
         ahead = Q(end_date__gte=today)
@@ -77,28 +77,28 @@ class Summit(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @cached_property
-    def tz(self):
+    def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
-    def days(self):
+    def days(self) -> list[date]:
         return [
             self.start_date + timedelta(days=n)
             for n in range((self.end_date - self.start_date).days + 1)
         ]
 
-    def day_bounds(self, day):
+    def day_bounds(self, day: date) -> tuple[datetime, datetime]:
         """The aware start and end of one local day of the summit."""
         start = datetime.combine(day, time.min, tzinfo=self.tz)
         end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=self.tz)
         return start, end
 
     @property
-    def bounds(self):
+    def bounds(self) -> tuple[datetime, datetime]:
         return self.day_bounds(self.start_date)[0], self.day_bounds(self.end_date)[1]
 
 

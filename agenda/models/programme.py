@@ -1,5 +1,11 @@
 """Sessions, who takes part in them, and the calendar-item base they share with meetings."""
 
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
@@ -9,6 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from agenda.models.attendance import Registration, Star
 from agenda.models.place import Room, Summit, Track
 from people.models import Person
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from agenda.models.place import Venue
 
 
 class SequencedModel(models.Model):
@@ -22,6 +33,10 @@ class SequencedModel(models.Model):
     # until it is over, then it leaves the feeds.
     CLOSED_STATUSES: tuple[str, ...] = ()
 
+    # Fields each kind of item declares for itself.
+    room_id: int | None
+    status: str
+
     sequence = models.PositiveIntegerField(_("sequence"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
@@ -29,7 +44,7 @@ class SequencedModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.sequence_fields_changed():
             self.sequence += 1
             if kwargs.get("update_fields") is not None:
@@ -38,7 +53,7 @@ class SequencedModel(models.Model):
         self._stored = {name: getattr(self, name) for name in self.SEQUENCE_FIELDS}
 
     @classmethod
-    def from_db(cls, db, field_names, values):
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
         instance = super().from_db(db, field_names, values)
         instance._stored = {
             name: getattr(instance, name)
@@ -48,35 +63,43 @@ class SequencedModel(models.Model):
         return instance
 
     @property
-    def blocks_room(self):
+    def blocks_time(self) -> bool:
+        """Taking up its people's time: each kind of item says when."""
+        raise NotImplementedError
+
+    @property
+    def blocks_room(self) -> bool:
         """Holding its room: it takes time (`blocks_time`, per model) and has a room."""
         return self.blocks_time and self.room_id is not None
 
     @property
-    def is_closed(self):
+    def is_closed(self) -> bool:
         return self.status in self.CLOSED_STATUSES
 
-    def sequence_fields_changed(self):
+    def sequence_fields_changed(self) -> bool:
         stored = getattr(self, "_stored", None)
         if self.pk is None or stored is None:
             return False
         return any(getattr(self, name) != value for name, value in stored.items())
 
 
-class SequencedQuerySet(models.QuerySet):
+_Item = TypeVar("_Item", bound=SequencedModel)
+
+
+class SequencedQuerySet(models.QuerySet[_Item]):
     """Reads shared by every calendar item."""
 
-    def overlapping(self, start, end):
+    def overlapping(self, start: datetime, end: datetime) -> Self:
         return self.filter(start__lt=end, end__gt=start)
 
-    def still_listed(self, now=None):
+    def still_listed(self, now: datetime | None = None) -> Self:
         """What feeds carry: closed items stay until they are over, so calendars learn of them."""
         closed = Q(status__in=self.model.CLOSED_STATUSES, end__lt=now or timezone.now())
         return self.exclude(closed)
 
 
-class SessionQuerySet(SequencedQuerySet):
-    def visible_to(self, user):
+class SessionQuerySet(SequencedQuerySet["Session"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """The one rule for who sees a session: public ones, one's own, all for staff."""
         if user.is_staff:
             return self
@@ -85,21 +108,21 @@ class SessionQuerySet(SequencedQuerySet):
         takes_part = SessionRole.objects.filter(session=OuterRef("pk"), person__user=user)
         return self.filter(Q(visibility=Session.Visibility.PUBLIC) | Exists(takes_part))
 
-    def scheduled(self):
+    def scheduled(self) -> Self:
         return self.filter(status=Session.Status.SCHEDULED)
 
-    def on_day(self, summit, day):
+    def on_day(self, summit: Summit, day: date) -> Self:
         start, end = summit.day_bounds(day)
         return self.overlapping(start, end)
 
-    def with_people(self, user):
+    def with_people(self, user: User | AnonymousUser) -> Self:
         """Rooms, venues, tracks and the people the user may see, in a fixed number of queries."""
         roles = SessionRole.objects.filter(person__in=Person.objects.visible_to(user))
         return self.select_related("summit", "room__venue", "track").prefetch_related(
             models.Prefetch("roles", queryset=roles.select_related("person__organisation"))
         )
 
-    def in_agenda_of(self, user):
+    def in_agenda_of(self, user: User) -> Self:
         """Sessions in a user's agenda: taking part, a seat or a place in line, or a star."""
         person = getattr(user, "person", None)
         starred = Star.objects.filter(session=OuterRef("pk"), user=user)
@@ -109,12 +132,12 @@ class SessionQuerySet(SequencedQuerySet):
         seat = Registration.objects.active().filter(session=OuterRef("pk"), person=person)
         return self.filter(Exists(role) | Exists(seat) | Exists(starred))
 
-    def with_person(self, person):
+    def with_person(self, person: Person) -> Self:
         return self.filter(
             Exists(SessionRole.objects.filter(session=OuterRef("pk"), person=person))
         )
 
-    def search(self, text, user):
+    def search(self, text: str, user: User | AnonymousUser) -> Self:
         """Title, abstract, or the name of someone on the session whom the user may see."""
         named = SessionRole.objects.filter(
             session=OuterRef("pk"),
@@ -122,7 +145,7 @@ class SessionQuerySet(SequencedQuerySet):
         )
         return self.filter(Q(title__icontains=text) | Q(abstract__icontains=text) | Exists(named))
 
-    def cancel(self):
+    def cancel(self) -> int:
         """Cancel in bulk, keeping the rows; calendars learn of it through the sequence."""
         return self.exclude(status=Session.Status.CANCELLED).update(
             status=Session.Status.CANCELLED,
@@ -190,7 +213,7 @@ class Session(SequencedModel):
         help_text=_("Seats open to registration; empty when the session takes no registrations."),
     )
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
-    people = models.ManyToManyField(
+    people: models.ManyToManyField[Person, SessionRole] = models.ManyToManyField(
         Person, through="SessionRole", related_name="sessions", verbose_name=_("people")
     )
 
@@ -224,31 +247,32 @@ class Session(SequencedModel):
         ]
         indexes = [models.Index(fields=["summit", "start"]), models.Index(fields=["updated_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("agenda:session", kwargs={"summit": self.summit.slug, "slug": self.slug})
 
     @property
-    def place(self):
+    def place(self) -> Venue | None:
         """The venue where it happens: its room's."""
-        return self.room.venue if self.room_id else None
+        room = self.room if self.room_id else None
+        return room.venue if room else None
 
     @property
-    def seats_left(self):
+    def seats_left(self) -> int | None:
         return None if self.capacity is None else max(self.capacity - self.seats_taken, 0)
 
     @property
-    def takes_registrations(self):
+    def takes_registrations(self) -> bool:
         return self.capacity is not None and self.status == self.Status.SCHEDULED
 
     @property
-    def is_cancelled(self):
+    def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
     @property
-    def blocks_time(self):
+    def blocks_time(self) -> bool:
         return self.status == self.Status.SCHEDULED
 
 
@@ -280,5 +304,5 @@ class SessionRole(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()}) — {self.session}"

@@ -1,7 +1,10 @@
 """What keeps clients in step with the programme: personal feed tokens and removals."""
 
+from __future__ import annotations
+
 import hashlib
 import secrets
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -12,16 +15,19 @@ from agenda.models.attendance import now
 from agenda.models.place import Summit
 from agenda.models.programme import Session
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def hash_feed_token(token):
+
+def hash_feed_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class FeedTokenQuerySet(models.QuerySet):
-    def active(self):
+class FeedTokenQuerySet(models.QuerySet["FeedToken"]):
+    def active(self) -> Self:
         return self.filter(revoked_at__isnull=True)
 
-    def holder_of(self, token):
+    def holder_of(self, token: str) -> FeedToken | None:
         """The active token matching a secret from a feed URL, or None. Only hashes are stored."""
         if not token or len(token) > 100:
             return None
@@ -72,8 +78,8 @@ class FeedToken(models.Model):
             self.save(update_fields=["revoked_at"])
 
 
-class RemovalQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class RemovalQuerySet(models.QuerySet["Removal"]):
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """Deletions of what the user could see, and sessions hidden from them since."""
         removals = self if user.is_staff else self.filter(public=True)
         still_seen = Session.objects.visible_to(user).values("pk")
