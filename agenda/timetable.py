@@ -83,8 +83,8 @@ def build(*, day: date, zone: tzinfo, rooms: Iterable[Room], sessions: Sequence[
 
     day_start = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
     day_end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
-    first = max(min(span(s)[0] for s in sessions).astimezone(UTC), day_start)
-    last = min(max(span(s)[1] for s in sessions).astimezone(UTC), day_end)
+    first = max(min(span(s)[0].astimezone(UTC) for s in sessions), day_start)
+    last = min(max(span(s)[1].astimezone(UTC) for s in sessions), day_end)
     begin = day_start + (first - day_start) // LABEL_EVERY * LABEL_EVERY
     finish = day_start + -((day_start - last) // LABEL_EVERY) * LABEL_EVERY
     grid.rows = (finish - begin) // SLOT
