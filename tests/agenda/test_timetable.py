@@ -56,3 +56,33 @@ def test_the_two_identical_wall_clock_times_of_the_autumn_night_stay_apart(clien
         )
     [(_day, slots)] = client.get("/autumn/programme/").context["days"]
     assert [[s.title for s in sessions] for _start, sessions in slots] == [["first"], ["second"]]
+
+
+def test_the_grid_starts_at_the_first_session_in_real_time_on_the_autumn_night():
+    import zoneinfo
+    from datetime import date, datetime
+
+    from agenda import timetable
+
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    room = RoomFactory.build(pk=1)
+    # 02:40 before the clocks go back (00:40 UTC) comes before 02:20 after it (01:20 UTC),
+    # though its wall clock reads later.
+    first = SessionFactory.build(
+        room=room,
+        start=datetime(2025, 10, 26, 2, 40, tzinfo=paris),
+        end=datetime(2025, 10, 26, 2, 50, tzinfo=paris),
+    )
+    second = SessionFactory.build(
+        room=room,
+        start=datetime(2025, 10, 26, 2, 20, fold=1, tzinfo=paris),
+        end=datetime(2025, 10, 26, 2, 50, fold=1, tzinfo=paris),
+    )
+    grid = timetable.build(
+        day=date(2025, 10, 26), zone=paris, rooms=[room], sessions=[second, first]
+    )
+    assert [(t.strftime("%H:%M"), t.fold) for t, _ in grid.times] == [
+        ("02:30", 0),
+        ("02:00", 1),
+        ("02:30", 1),
+    ]
