@@ -25,8 +25,12 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The web server and, beside it, the worker that sends email after the response.
 run: demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@export DEBUG=$${DEBUG:-1}; \
+	$(BIN)/python manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/python -m pytest

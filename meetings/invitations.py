@@ -2,11 +2,7 @@
 or moved, METHOD:CANCEL when it is called off, with the same UID and SEQUENCE as the feeds,
 so calendars that never poll a feed still learn of the change."""
 
-from email import encoders
-from email.mime.base import MIMEBase
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, vCalAddress, vText
@@ -14,6 +10,7 @@ from icalendar import Calendar, vCalAddress, vText
 from agenda import ical
 from agenda.vtimezone import build_vtimezone
 from meetings.models import Meeting
+from outbox import mail as outbox
 
 
 def organizer_address() -> str:
@@ -59,7 +56,7 @@ def build_invitation(meeting: Meeting, *, method: str) -> Calendar:
 
 
 def send(meeting: Meeting, *, method: str = "REQUEST") -> int:
-    """Email each participant with a login and an address; returns how many were sent."""
+    """Queue an email for each participant with a login and an address; returns how many."""
     meeting = Meeting.objects.with_participants().get(pk=meeting.pk)
     if meeting.start is None:
         return 0
@@ -81,18 +78,13 @@ def send(meeting: Meeting, *, method: str = "REQUEST") -> int:
             "when": when.strftime("%Y-%m-%d %H:%M"),
             "zone": meeting.summit.time_zone,
         }
-    sent = 0
     for address in recipients:
-        message = EmailMultiAlternatives(subject=subject, body=body, to=[address])
-        message.attach(calendar_part(data, method))
-        sent += message.send()
-    return sent
-
-
-def calendar_part(data: bytes, method: str) -> MIMEBase:
-    """The .ics as base64, so that its CRLF line ends reach the calendar untouched."""
-    part = MIMEBase("text", "calendar", method=method, charset="utf-8")
-    part.set_payload(data)
-    encoders.encode_base64(part)
-    part.add_header("Content-Disposition", "attachment", filename="invite.ics")
-    return part
+        outbox.send(
+            to=[address],
+            subject=subject,
+            body=body,
+            calendar=data.decode(),
+            method=method,
+            purpose="meeting-invitation",
+        )
+    return len(recipients)

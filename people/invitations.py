@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -18,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from outbox import mail as outbox
 from people.models import Organisation, Person
 
 COLUMNS = ["name", "email", "organisation", "position", "country"]
@@ -144,9 +144,9 @@ def send_invitation(user, *, request):
         },
     )
     context = {"user": user, "link": request.build_absolute_uri(path), "site": request.get_host()}
-    send_mail(
+    outbox.send(
+        to=[user.email],
         subject=_("Your invitation to the summit"),
-        message=render_to_string("registration/invitation_email.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+        body=render_to_string("registration/invitation_email.txt", context),
+        purpose="invitation",
     )

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "people",
     "agenda",
     "meetings",
+    "outbox",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +211,28 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Summit <no-reply@localhost>")
+# A mail server that does not answer must not hold a worker for long.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+
+# Work after the response (email): Django's Tasks API. One machine: the database backend and
+# `manage.py db_worker`; several: RQ on Redis (TASKS_BACKEND=rq, REDIS_URL) and `rqworker`.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate" if TESTING else "database")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
+OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "30"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
 
 # Behind a TLS-terminating proxy in production.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,10 +1,12 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from agenda.views import exports, feeds, me, programme
 from meetings import views as meeting_views
+from people.accounts import PasswordResetForm
 
 # Admin, feeds and the API are never language-prefixed; pages may be (/fr/...).
 urlpatterns = [
@@ -25,6 +27,11 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", programme.current_summit, name="current-summit"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", me.me, name="me"),
     path("me/calendar/", me.calendar, name="me-calendar"),

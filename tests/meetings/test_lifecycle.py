@@ -95,18 +95,22 @@ def test_moving_a_confirmed_meeting_sends_it_back_to_proposed(
         for key in ("evp", "cabinet", "minister"):
             lifecycle.reply(meeting, person=bilateral[key], response="accepted", actor=None)
     mail.outbox.clear()
-    lifecycle.propose(meeting, start=paris(11, 14), room=bilateral["room"], actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.propose(meeting, start=paris(11, 14), room=bilateral["room"], actor=None)
     meeting.refresh_from_db()
     assert (meeting.status, meeting.sequence) == ("proposed", 3)
     assert set(meeting.participants.values_list("response", flat=True)) == {"pending"}
     assert {(method, sequence) for _to, method, sequence, _uid in invitations()} == {("REQUEST", 3)}
 
 
-def test_cancelling_sends_cancel_with_the_next_sequence(bilateral):
+def test_cancelling_sends_cancel_with_the_next_sequence(
+    bilateral, django_capture_on_commit_callbacks
+):
     meeting = bilateral["meeting"]
     lifecycle.propose(meeting, start=paris(11, 11), room=bilateral["room"], actor=None)
     mail.outbox.clear()
-    lifecycle.cancel(meeting, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.cancel(meeting, actor=None)
     meeting.refresh_from_db()
     assert (meeting.status, meeting.sequence) == ("cancelled", 2)
     assert {(method, sequence) for _to, method, sequence, _uid in invitations()} == {("CANCEL", 2)}

@@ -8,13 +8,16 @@ from django.core import mail
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
-def test_invitations_create_logins_and_send_set_password_links(client, staff_user):
+def test_invitations_create_logins_and_send_set_password_links(
+    client, staff_user, django_capture_on_commit_callbacks
+):
     client.force_login(staff_user)
     csv_text = "name,email,organisation,country\nAmélie Durand,amelie@example.org,Institut,FR\nRahul Mehta,rahul@example.org,,IN\n"
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("invitees.csv", csv_text.encode(), content_type="text/csv")
-    response = client.post("/admin/people/person/invite/", {"csv_file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/people/person/invite/", {"csv_file": upload})
     assert response.status_code == 302
     assert sorted(m.to[0] for m in mail.outbox) == ["amelie@example.org", "rahul@example.org"]
     link = re.search(r"http://testserver(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
