@@ -4,8 +4,10 @@ failure of the mail server tried again later, waiting longer each time."""
 import smtplib
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -54,5 +56,5 @@ def retry(emails: Iterable[Email]) -> int:
         status=Email.Status.QUEUED, next_attempt_at=None, attempts=0
     )
     for pk in ids:
-        deliver.enqueue(pk)
+        transaction.on_commit(partial(deliver.enqueue, pk), robust=True)
     return len(ids)
