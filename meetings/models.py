@@ -88,6 +88,8 @@ class Meeting(SequencedModel):
 
     is_meeting = True  # templates that list sessions and meetings together tell them apart
     noun = _("meeting")
+    # A meeting may be placed at a venue before it has a room: moving it there is a change.
+    SEQUENCE_FIELDS = (*SequencedModel.SEQUENCE_FIELDS, "venue_id")
     HOLDING_STATUSES = (Status.PROPOSED, Status.CONFIRMED)
     OPEN_STATUSES = (Status.REQUESTED, Status.PROPOSED)
     CLOSED_STATUSES = (Status.DECLINED, Status.CANCELLED, Status.EXPIRED)

@@ -2,7 +2,13 @@ import pytest
 
 from meetings.models import Meeting
 from tests.constraints import refused
-from tests.factories import MeetingFactory, MeetingParticipantFactory, PersonFactory, paris
+from tests.factories import (
+    MeetingFactory,
+    MeetingParticipantFactory,
+    PersonFactory,
+    VenueFactory,
+    paris,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +57,11 @@ def test_a_public_meeting_is_not_announced_before_it_is_confirmed(client, reques
     )
     assert client.get("/api/v1/meetings/").json()["count"] == 0
     assert client.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
+
+
+def test_a_meeting_bumps_its_sequence_when_its_venue_changes():
+    meeting = MeetingFactory(status=Meeting.Status.PROPOSED, start=paris(11, 10), end=paris(11, 11))
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    meeting.venue = VenueFactory(summit=meeting.summit)
+    meeting.save()
+    assert Meeting.objects.get(pk=meeting.pk).sequence == 1
