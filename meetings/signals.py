@@ -1,14 +1,35 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agenda.models import Removal
+from meetings import lifecycle
 from meetings.models import Meeting, MeetingParticipant
+from people.models import Person
 
 
 @receiver([post_save, post_delete], sender=MeetingParticipant)
 def touch_meeting(sender, instance, **kwargs):
     Meeting.objects.filter(pk=instance.meeting_id).update(updated_at=timezone.now())
+
+
+@receiver(post_delete, sender=MeetingParticipant)
+def cancel_without_principal(sender, instance, origin=None, **kwargs):
+    """A meeting cannot happen without one of its principals: when the person is deleted (not
+    merely taken off the meeting), it is cancelled and the others are told. Their place is
+    already gone, so they are not written to."""
+    person_deleted = getattr(origin, "model", type(origin)) is Person
+    if not (person_deleted and instance.is_principal):
+        return
+    meeting = (
+        Meeting.objects.filter(pk=instance.meeting_id)
+        .exclude(status__in=Meeting.CLOSED_STATUSES)
+        .first()
+    )
+    if meeting is not None:
+        note = _("%(person)s, a principal, was deleted") % {"person": instance.person}
+        lifecycle.cancel(meeting, actor=None, note=note)
 
 
 @receiver(post_delete, sender=Meeting)

@@ -212,6 +212,35 @@ def test_moving_a_proposal_tells_the_participants(bilateral, django_capture_on_c
     ]
 
 
+def test_deleting_a_principal_cancels_the_meeting_and_tells_the_others(
+    bilateral, django_capture_on_commit_callbacks
+):
+    meeting = bilateral["meeting"]
+    lifecycle.propose(meeting, start=paris(11, 11), room=bilateral["room"], actor=None)
+    for key in ("evp", "cabinet", "minister"):
+        lifecycle.reply(meeting, person=bilateral[key], response="accepted", actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        bilateral["minister"].delete()
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.sequence) == ("cancelled", 3)
+    assert steps(meeting, since=5) == [
+        ("confirmed", "cancelled", "Kadri Tamm, a principal, was deleted")
+    ]
+    assert sent() == [("cabinet@example.org", "CANCEL", 3), ("evp@example.org", "CANCEL", 3)]
+
+
+def test_deleting_an_adviser_leaves_the_meeting_as_it_is(
+    bilateral, django_capture_on_commit_callbacks
+):
+    meeting = bilateral["meeting"]
+    lifecycle.propose(meeting, start=paris(11, 11), room=bilateral["room"], actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        bilateral["cabinet"].delete()
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.sequence, len(steps(meeting))) == ("proposed", 1, 1)
+    assert mail.outbox == []
+
+
 def test_a_principal_declining_a_proposal_calls_it_off_in_every_calendar(
     bilateral, django_capture_on_commit_callbacks
 ):
