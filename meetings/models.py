@@ -26,10 +26,7 @@ class MeetingQuerySet(SequencedQuerySet["Meeting"]):
         if user.is_staff:
             return self
         # A public meeting is public once announced; before that only its participants see it.
-        public = Q(
-            confidentiality=Meeting.Confidentiality.PUBLIC,
-            status__in=[Meeting.Status.CONFIRMED, Meeting.Status.CANCELLED],
-        )
+        public = announced_to_all()
         if not user.is_authenticated:
             return self.filter(public)
         takes_part = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), person__user=user)
@@ -44,12 +41,8 @@ class MeetingQuerySet(SequencedQuerySet["Meeting"]):
         return self.filter(status__in=Meeting.OPEN_STATUSES, respond_by__lt=now)
 
     def announced(self) -> Self:
-        """Public meetings that appear like sessions: confirmed, or cancelled after being so."""
-        return self.filter(
-            confidentiality=Meeting.Confidentiality.PUBLIC,
-            status__in=[Meeting.Status.CONFIRMED, Meeting.Status.CANCELLED],
-            start__isnull=False,
-        )
+        """Public meetings that appear like sessions: confirmed, or called off after being so."""
+        return self.filter(announced_to_all(), start__isnull=False)
 
     def holding_time(self) -> Self:
         """Meetings that occupy their time and room: a time was offered or agreed."""
@@ -71,6 +64,22 @@ class MeetingQuerySet(SequencedQuerySet["Meeting"]):
         return self.select_related("summit", "room__venue", "venue").prefetch_related(
             models.Prefetch("participants", queryset=participants)
         )
+
+
+def announced_to_all() -> Q | Combinable:
+    """The public meetings the public has seen: confirmed ones, and those cancelled or
+    declined after being confirmed, so that calendars learn of it. One called off before it
+    was ever confirmed was never shown. Having been confirmed is read from the recorded steps,
+    to or from confirmed (a meeting may have been stored confirmed, with no step into it)."""
+    confirmed_once = Exists(
+        MeetingTransition.objects.filter(meeting=OuterRef("pk")).filter(
+            Q(to_status=Meeting.Status.CONFIRMED) | Q(from_status=Meeting.Status.CONFIRMED)
+        )
+    )
+    called_off = Q(status__in=[Meeting.Status.CANCELLED, Meeting.Status.DECLINED]) & confirmed_once
+    return Q(confidentiality=Meeting.Confidentiality.PUBLIC) & (
+        Q(status=Meeting.Status.CONFIRMED) | called_off
+    )
 
 
 class Meeting(SequencedModel):

@@ -1,4 +1,4 @@
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,12 +32,14 @@ def cancel_without_principal(sender, instance, origin=None, **kwargs):
         lifecycle.cancel(meeting, actor=None, note=note)
 
 
-@receiver(post_delete, sender=Meeting)
+@receiver(pre_delete, sender=Meeting)
 def note_deletion(sender, instance, **kwargs):
-    # A confidential meeting's removal is for staff only, like the meeting itself.
+    # Published only if the public saw the meeting: a confidential one, or a public one
+    # never announced, leaves a removal for staff only. Read before its history goes.
+    announced = Meeting.objects.filter(pk=instance.pk).announced().exists()
     Removal.objects.create(
         kind=Removal.Kind.MEETING,
         object_id=instance.pk,
         summit_id=instance.summit_id,
-        public=not instance.is_confidential,
+        public=announced,
     )
