@@ -17,8 +17,8 @@ def touch_meeting(sender, instance, **kwargs):
 @receiver(post_delete, sender=MeetingParticipant)
 def cancel_without_principal(sender, instance, origin=None, **kwargs):
     """A meeting cannot happen without one of its principals: when the person is deleted (not
-    merely taken off the meeting), it is cancelled and the others are told. Their place is
-    already gone, so they are not written to."""
+    merely taken off the meeting), it is cancelled and the others are told. The deleted
+    person's place is gone by then, so the CANCEL goes to the remaining participants only."""
     person_deleted = getattr(origin, "model", type(origin)) is Person
     if not (person_deleted and instance.is_principal):
         return
