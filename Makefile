@@ -42,6 +42,7 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DEBUG=0 HTTPS=1 SECURE_HSTS_SECONDS=31536000 ALLOWED_HOSTS=summit.example.org \
+		SUMMIT_ORGANIZER_EMAIL=protocol@summit.example.org \
 		SECRET_KEY=lint-only-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -57,12 +57,12 @@ class PeopleConflictFormSet(BaseInlineFormSet):
         found = {}
         for form in self.forms:
             data = getattr(form, "cleaned_data", None) or {}
-            if data.get("DELETE") or not data.get("person") or not self.takes_time(data):
+            if data.get("DELETE") or not data.get("person") or not self.takes_time(form):
                 continue
             found[data["person"].pk] = data["person"]
         return list(found.values())
 
-    def takes_time(self, data):
+    def takes_time(self, form):
         return True
 
     def clean(self):

@@ -47,13 +47,27 @@ class MeetingForm(ConflictCheckedForm):
             *("status", "start", "end", "venue", "room"),
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The meeting as stored, which the lifecycle compares the edit with.
+        self.before = lifecycle.State.of(self.instance)
+
+    def clean(self):
+        data = super().clean()
+        if "status" in data:
+            try:
+                lifecycle.check_change(before=self.before, status=data["status"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
     def check_item(self, item):
         return scheduling.check_meeting(meeting=item, people=[])
 
 
 class ParticipantFormSet(PeopleConflictFormSet):
-    def takes_time(self, data):
-        return data.get("response") != MeetingParticipant.Response.DECLINED
+    def takes_time(self, form):
+        return form.instance.response != MeetingParticipant.Response.DECLINED
 
 
 class ParticipantInline(admin.TabularInline):
@@ -62,6 +76,9 @@ class ParticipantInline(admin.TabularInline):
     extra = 2
     autocomplete_fields = ["person"]
     fields = ["person", "side", "is_principal", "response", "responded_at"]
+    # Only the participant answers (or staff for them, with the reply action of the API or
+    # the actions of the participants' list); someone newly added has yet to answer.
+    readonly_fields = ["response", "responded_at"]
 
 
 class TransitionInline(admin.TabularInline):
@@ -110,6 +127,11 @@ class MeetingAdmin(ScheduledItemAdmin):
 
     def conflicts_of(self, meeting):
         return scheduling.check_meeting(meeting=meeting)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the participants: they are the ones the lifecycle asks and emails.
+        lifecycle.apply_change(form.instance, before=form.before, actor=request.user)
 
     def get_urls(self):
         suggest = self.admin_site.admin_view(self.suggest_view)
@@ -180,10 +202,43 @@ class MeetingAdmin(ScheduledItemAdmin):
 
 @admin.register(MeetingParticipant)
 class MeetingParticipantAdmin(admin.ModelAdmin):
-    """Answers across meetings; staff may answer for a participant on the meeting's page."""
+    """Answers across meetings. Staff answer for participants with the actions, which take
+    the answer through the lifecycle like the participant's own."""
 
     list_display = ["person", "meeting", "side", "is_principal", "response", "responded_at"]
     list_filter = ["response", "is_principal", "meeting__summit"]
     list_select_related = ["person", "meeting"]
     search_fields = ["person__name", "meeting__title"]
     autocomplete_fields = ["person", "meeting"]
+    readonly_fields = ["response", "responded_at"]
+    actions = ["accept_for_them", "decline_for_them"]
+
+    def has_answer_permission(self, request):
+        # As in the API: answering for someone else is for those who schedule meetings.
+        return request.user.has_perm("meetings.change_meeting")
+
+    @admin.action(description=_("Accept for the selected participants"), permissions=["answer"])
+    def accept_for_them(self, request, queryset):
+        self.answer_for(request, queryset, MeetingParticipant.Response.ACCEPTED)
+
+    @admin.action(description=_("Decline for the selected participants"), permissions=["answer"])
+    def decline_for_them(self, request, queryset):
+        self.answer_for(request, queryset, MeetingParticipant.Response.DECLINED)
+
+    def answer_for(self, request, queryset, response):
+        answered = 0
+        for participant in queryset.select_related("meeting", "person"):
+            try:
+                lifecycle.reply(
+                    participant.meeting,
+                    person=participant.person,
+                    response=response,
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{participant}: {' '.join(error.messages)}", django_messages.WARNING
+                )
+            else:
+                answered += 1
+        self.message_user(request, _("%(count)d answer(s) recorded.") % {"count": answered})

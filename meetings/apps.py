@@ -7,4 +7,4 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from meetings import signals  # noqa: F401
+        from meetings import checks, signals  # noqa: F401

@@ -18,7 +18,8 @@ def organizer_address() -> str:
 
 
 def build_invitation(meeting: Meeting, *, method: str) -> Calendar:
-    """The iTIP message for a meeting: one VEVENT with ORGANIZER and every ATTENDEE."""
+    """The iTIP message for a meeting: one VEVENT with its ORGANIZER (the mailbox that receives
+    the answers calendar programs send) and an ATTENDEE for each participant with an address."""
     zone = meeting.summit.time_zone
     calendar = Calendar()
     calendar.add("PRODID", ical.PRODID)
@@ -36,11 +37,10 @@ def build_invitation(meeting: Meeting, *, method: str) -> Calendar:
     organizer.params["CN"] = vText(meeting.summit.name)
     event.add("ORGANIZER", organizer)
     for participant in meeting.participants.all():
-        user = participant.person.user
-        email = user.email if user is not None else ""
-        if not email:
+        address = participant.person.email_address
+        if not address:
             continue
-        attendee = vCalAddress(f"mailto:{email}")
+        attendee = vCalAddress(f"mailto:{address}")
         attendee.params["CN"] = vText(participant.person.name)
         attendee.params["ROLE"] = vText(
             "REQ-PARTICIPANT" if participant.is_principal else "OPT-PARTICIPANT"
@@ -50,20 +50,21 @@ def build_invitation(meeting: Meeting, *, method: str) -> Calendar:
                 participant.response, "NEEDS-ACTION"
             )
         )
+        if method == "REQUEST":
+            # An invitation asks for an answer; a cancellation expects none.
+            attendee.params["RSVP"] = vText("TRUE")
         event.add("ATTENDEE", attendee)
     calendar.add_component(event)
     return calendar
 
 
 def send(meeting: Meeting, *, method: str = "REQUEST") -> int:
-    """Queue an email for each participant with a login and an address; returns how many."""
+    """Queue an email for each participant with an address, login or not; returns how many."""
     meeting = Meeting.objects.with_participants().get(pk=meeting.pk)
     if meeting.start is None:
         return 0
     recipients = [
-        p.person.user.email
-        for p in meeting.participants.all()
-        if p.person.user is not None and p.person.user.email
+        p.person.email_address for p in meeting.participants.all() if p.person.email_address
     ]
     if not recipients:
         return 0

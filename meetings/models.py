@@ -26,10 +26,7 @@ class MeetingQuerySet(SequencedQuerySet["Meeting"]):
         if user.is_staff:
             return self
         # A public meeting is public once announced; before that only its participants see it.
-        public = Q(
-            confidentiality=Meeting.Confidentiality.PUBLIC,
-            status__in=[Meeting.Status.CONFIRMED, Meeting.Status.CANCELLED],
-        )
+        public = announced_to_all()
         if not user.is_authenticated:
             return self.filter(public)
         takes_part = MeetingParticipant.objects.filter(meeting=OuterRef("pk"), person__user=user)
@@ -44,12 +41,8 @@ class MeetingQuerySet(SequencedQuerySet["Meeting"]):
         return self.filter(status__in=Meeting.OPEN_STATUSES, respond_by__lt=now)
 
     def announced(self) -> Self:
-        """Public meetings that appear like sessions: confirmed, or cancelled after being so."""
-        return self.filter(
-            confidentiality=Meeting.Confidentiality.PUBLIC,
-            status__in=[Meeting.Status.CONFIRMED, Meeting.Status.CANCELLED],
-            start__isnull=False,
-        )
+        """Public meetings that appear like sessions: confirmed, or called off after being so."""
+        return self.filter(announced_to_all(), start__isnull=False)
 
     def holding_time(self) -> Self:
         """Meetings that occupy their time and room: a time was offered or agreed."""
@@ -73,6 +66,22 @@ class MeetingQuerySet(SequencedQuerySet["Meeting"]):
         )
 
 
+def announced_to_all() -> Q | Combinable:
+    """The public meetings the public has seen: confirmed ones, and those cancelled or
+    declined after being confirmed, so that calendars learn of it. One called off before it
+    was ever confirmed was never shown. Having been confirmed is read from the recorded steps,
+    to or from confirmed (a meeting may have been stored confirmed, with no step into it)."""
+    confirmed_once = Exists(
+        MeetingTransition.objects.filter(meeting=OuterRef("pk")).filter(
+            Q(to_status=Meeting.Status.CONFIRMED) | Q(from_status=Meeting.Status.CONFIRMED)
+        )
+    )
+    called_off = Q(status__in=[Meeting.Status.CANCELLED, Meeting.Status.DECLINED]) & confirmed_once
+    return Q(confidentiality=Meeting.Confidentiality.PUBLIC) & (
+        Q(status=Meeting.Status.CONFIRMED) | called_off
+    )
+
+
 class Meeting(SequencedModel):
     class Status(models.TextChoices):
         REQUESTED = "requested", _("Requested")
@@ -88,6 +97,8 @@ class Meeting(SequencedModel):
 
     is_meeting = True  # templates that list sessions and meetings together tell them apart
     noun = _("meeting")
+    # A meeting may be placed at a venue before it has a room: moving it there is a change.
+    SEQUENCE_FIELDS = (*SequencedModel.SEQUENCE_FIELDS, "venue_id")
     HOLDING_STATUSES = (Status.PROPOSED, Status.CONFIRMED)
     OPEN_STATUSES = (Status.REQUESTED, Status.PROPOSED)
     CLOSED_STATUSES = (Status.DECLINED, Status.CANCELLED, Status.EXPIRED)

@@ -54,7 +54,7 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "position", "organisation", "country", "is_public", "user"]
     list_filter = ["is_public", "organisation__kind", "country", "organisation"]
     list_select_related = ["organisation", "user"]
-    search_fields = ["name", "position", "organisation__name"]
+    search_fields = ["name", "position", "organisation__name", "email"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisation", "user"]
 

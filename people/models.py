@@ -76,6 +76,13 @@ class Person(models.Model):
         blank=True,
         related_name="person",
     )
+    email = models.EmailField(
+        _("email"),
+        blank=True,
+        help_text=_(
+            "Where meeting invitations go; the login's address when empty. Seen by staff only."
+        ),
+    )
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
@@ -87,6 +94,13 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def email_address(self) -> str:
+        """Where to write to them: their own address, else their login's, else none."""
+        if self.email:
+            return self.email
+        return self.user.email if self.user is not None else ""
 
 
 class Delegation(models.Model):

@@ -28,7 +28,7 @@ class SequencedModel(models.Model):
     Calendar clients only take an update whose SEQUENCE went up (RFC 5545 3.8.7.4).
     """
 
-    SEQUENCE_FIELDS = ("start", "end", "room_id", "status")
+    SEQUENCE_FIELDS: tuple[str, ...] = ("start", "end", "room_id", "status")
     # Statuses in which the item no longer takes place: calendars show it as cancelled
     # until it is over, then it leaves the feeds.
     CLOSED_STATUSES: tuple[str, ...] = ()

@@ -4,7 +4,7 @@ from rest_framework import serializers
 from agenda.ical import uid
 from common.fields import OffsetDateTimeField
 from common.serializers import ConflictCheckedSerializer, StrictModelSerializer
-from meetings import scheduling
+from meetings import lifecycle, scheduling
 from meetings.models import Meeting, MeetingParticipant
 
 
@@ -14,7 +14,10 @@ class ParticipantSerializer(StrictModelSerializer):
     class Meta:
         model = MeetingParticipant
         fields = ["person", "name", "side", "is_principal", "response", "responded_at"]
-        read_only_fields = ["responded_at"]
+        # Only the participant answers, through the reply action (staff may answer for
+        # them there); someone newly listed has yet to answer.
+        read_only_fields = ["response", "responded_at"]
+        extra_kwargs = {"response": {"help_text": "The participant's answer, given with reply."}}
 
 
 class MeetingSerializer(ConflictCheckedSerializer):
@@ -54,13 +57,25 @@ class MeetingSerializer(ConflictCheckedSerializer):
     def get_uid(self, meeting) -> str:
         return uid("meeting", meeting.pk)
 
+    def before(self):
+        """The meeting as stored, before this write."""
+        return lifecycle.State.of(self.instance) if self.instance else lifecycle.NEW
+
+    def validate(self, attrs):
+        before = self.before()
+        lifecycle.check_change(before=before, status=attrs.get("status", before.status))
+        return super().validate(attrs)
+
     def check(self, candidate, attrs):
         if "participants" in attrs:
-            people = [
-                p["person"]
-                for p in attrs["participants"]
-                if p.get("response") != MeetingParticipant.Response.DECLINED
-            ]
+            declined = set()
+            if self.instance is not None:
+                declined = set(
+                    self.instance.participants.filter(
+                        response=MeetingParticipant.Response.DECLINED
+                    ).values_list("person_id", flat=True)
+                )
+            people = [p["person"] for p in attrs["participants"] if p["person"].pk not in declined]
         else:
             people = None
         return scheduling.check_meeting(meeting=candidate, people=people)
@@ -79,13 +94,28 @@ class MeetingSerializer(ConflictCheckedSerializer):
         with transaction.atomic():
             meeting = super().update(instance, validated_data)
             if participants is not None:
-                meeting.participants.all().delete()
                 self.save_participants(meeting, participants)
         return meeting
 
     def save_participants(self, meeting, participants):
-        seen = set()
+        """The listed people take part, and nobody else; those already there keep their
+        answers."""
+        listed = {}
         for participant in participants:
-            if participant["person"].pk not in seen:
-                seen.add(participant["person"].pk)
-                MeetingParticipant.objects.create(meeting=meeting, **participant)
+            listed.setdefault(participant["person"].pk, participant)
+        meeting.participants.exclude(person__in=listed).delete()
+        present = {p.person_id: p for p in meeting.participants.all()}
+        for person_id, values in listed.items():
+            participant = present.get(person_id)
+            if participant is None:
+                MeetingParticipant.objects.create(meeting=meeting, **values)
+                continue
+            changed = {
+                name: value
+                for name, value in values.items()
+                if name != "person" and getattr(participant, name) != value
+            }
+            if changed:
+                for name, value in changed.items():
+                    setattr(participant, name, value)
+                participant.save(update_fields=list(changed))

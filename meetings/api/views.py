@@ -35,6 +35,16 @@ class MeetingViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
             .order_by("window_start", "id")
         )
 
+    # A change of status, time or place is a step of the meeting's life (see lifecycle).
+    def perform_create(self, serializer):
+        meeting = serializer.save()
+        lifecycle.apply_change(meeting, before=lifecycle.NEW, actor=self.request.user)
+
+    def perform_update(self, serializer):
+        before = serializer.before()
+        meeting = serializer.save()
+        lifecycle.apply_change(meeting, before=before, actor=self.request.user)
+
     def answer(self, meeting):
         meeting = self.get_queryset().get(pk=meeting.pk)
         return Response(MeetingSerializer(meeting, context=self.get_serializer_context()).data)

@@ -32,6 +32,14 @@ class PersonSerializer(StrictModelSerializer):
             "country",
             "bio",
             "is_public",
+            "email",
             "updated_at",
         ]
         read_only_fields = ["updated_at"]
+
+    def to_representation(self, person):
+        data = super().to_representation(person)
+        request = self.context.get("request")
+        if request is None or not request.user.is_staff:
+            del data["email"]  # addresses are for staff: nobody else may collect them
+        return data

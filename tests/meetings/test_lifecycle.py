@@ -1,15 +1,12 @@
-import email
 import zoneinfo
 from datetime import date, datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from icalendar import Calendar
 
 from meetings import lifecycle
-from meetings.models import Meeting, MeetingTransition
-from tests.agenda.ics import check_bytes
+from meetings.models import Meeting
 from tests.factories import (
     MeetingFactory,
     MeetingParticipantFactory,
@@ -18,6 +15,7 @@ from tests.factories import (
     UserFactory,
     paris,
 )
+from tests.meetings.outcome import calendar_of, sent, steps
 
 pytestmark = pytest.mark.django_db
 
@@ -40,20 +38,14 @@ def bilateral():
 
 
 def history(meeting):
-    return list(
-        MeetingTransition.objects.filter(meeting=meeting).values_list("from_status", "to_status")
-    )
+    return [(before, after) for before, after, _note in steps(meeting)]
 
 
 def invitations():
-    """(recipient, METHOD, SEQUENCE) of each email, parsed from its attached .ics."""
+    """(recipient, METHOD, SEQUENCE, UID) of each email, parsed from its attached .ics."""
     found = []
     for message in mail.outbox:
-        parsed = email.message_from_bytes(message.message().as_bytes())
-        [part] = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
-        data = part.get_payload(decode=True)
-        check_bytes(data)
-        calendar = Calendar.from_ical(data)
+        _parsed, calendar = calendar_of(message)
         [event] = calendar.walk("VEVENT")
         found.append((message.to[0], str(calendar["METHOD"]), event["SEQUENCE"], str(event["UID"])))
     return sorted(found)
@@ -204,3 +196,60 @@ def test_a_meeting_proposed_in_the_repeated_hour_lasts_its_real_duration(request
     lifecycle.propose(meeting, start=start, room=request_for_day_two["room"], actor=None)
     meeting.refresh_from_db()
     assert meeting.end - meeting.start == timedelta(minutes=30)
+
+
+def test_moving_a_proposal_tells_the_participants(bilateral, django_capture_on_commit_callbacks):
+    meeting = bilateral["meeting"]
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.propose(meeting, start=paris(11, 11), room=bilateral["room"], actor=None)
+    assert mail.outbox == []  # the first proposal is answered on the site
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.propose(meeting, start=paris(11, 14), room=bilateral["room"], actor=None)
+    assert sent() == [
+        ("cabinet@example.org", "REQUEST", 2),
+        ("evp@example.org", "REQUEST", 2),
+        ("tamm@example.org", "REQUEST", 2),
+    ]
+
+
+def test_deleting_a_principal_cancels_the_meeting_and_tells_the_others(
+    bilateral, django_capture_on_commit_callbacks
+):
+    meeting = bilateral["meeting"]
+    lifecycle.propose(meeting, start=paris(11, 11), room=bilateral["room"], actor=None)
+    for key in ("evp", "cabinet", "minister"):
+        lifecycle.reply(meeting, person=bilateral[key], response="accepted", actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        bilateral["minister"].delete()
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.sequence) == ("cancelled", 3)
+    assert steps(meeting, since=5) == [
+        ("confirmed", "cancelled", "Kadri Tamm, a principal, was deleted")
+    ]
+    assert sent() == [("cabinet@example.org", "CANCEL", 3), ("evp@example.org", "CANCEL", 3)]
+
+
+def test_deleting_an_adviser_leaves_the_meeting_as_it_is(
+    bilateral, django_capture_on_commit_callbacks
+):
+    meeting = bilateral["meeting"]
+    lifecycle.propose(meeting, start=paris(11, 11), room=bilateral["room"], actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        bilateral["cabinet"].delete()
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.sequence, len(steps(meeting))) == ("proposed", 1, 1)
+    assert mail.outbox == []
+
+
+def test_a_principal_declining_a_proposal_calls_it_off_in_every_calendar(
+    bilateral, django_capture_on_commit_callbacks
+):
+    meeting = bilateral["meeting"]
+    lifecycle.propose(meeting, start=paris(11, 11), room=bilateral["room"], actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.reply(meeting, person=bilateral["minister"], response="declined", actor=None)
+    assert sent() == [
+        ("cabinet@example.org", "CANCEL", 2),
+        ("evp@example.org", "CANCEL", 2),
+        ("tamm@example.org", "CANCEL", 2),
+    ]

@@ -1,8 +1,15 @@
 import pytest
 
+from meetings import lifecycle
 from meetings.models import Meeting
 from tests.constraints import refused
-from tests.factories import MeetingFactory, MeetingParticipantFactory, PersonFactory, paris
+from tests.factories import (
+    MeetingFactory,
+    MeetingParticipantFactory,
+    PersonFactory,
+    VenueFactory,
+    paris,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +58,37 @@ def test_a_public_meeting_is_not_announced_before_it_is_confirmed(client, reques
     )
     assert client.get("/api/v1/meetings/").json()["count"] == 0
     assert client.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
+
+
+def test_a_meeting_bumps_its_sequence_when_its_venue_changes():
+    meeting = MeetingFactory(status=Meeting.Status.PROPOSED, start=paris(11, 10), end=paris(11, 11))
+    meeting = Meeting.objects.get(pk=meeting.pk)
+    meeting.venue = VenueFactory(summit=meeting.summit)
+    meeting.save()
+    assert Meeting.objects.get(pk=meeting.pk).sequence == 1
+
+
+def test_a_public_meeting_cancelled_before_it_was_confirmed_was_never_announced(
+    client, request_for_day_two
+):
+    meeting = request_for_day_two["meeting"]
+    Meeting.objects.filter(pk=meeting.pk).update(confidentiality="public")
+    lifecycle.propose(meeting, start=paris(11, 14), venue=meeting.venue, actor=None)
+    lifecycle.cancel(meeting, actor=None)
+    slug = meeting.summit.slug
+    assert client.get("/api/v1/meetings/").json()["count"] == 0
+    assert client.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
+    assert b"EVP" not in client.get(f"/{slug}/programme.ics").content
+    assert Meeting.objects.filter(pk=meeting.pk).announced().count() == 0
+
+
+def test_a_public_meeting_declined_once_confirmed_stays_announced_as_cancelled(
+    client, clock, confirmed_day_two
+):
+    meeting = confirmed_day_two["meeting"]
+    Meeting.objects.filter(pk=meeting.pk).update(confidentiality="public")
+    lifecycle.reply(meeting, person=confirmed_day_two["minister"], response="declined", actor=None)
+    [listed] = client.get("/api/v1/meetings/").json()["results"]
+    assert (listed["id"], listed["status"]) == (meeting.pk, "declined")
+    feed = client.get(f"/{meeting.summit.slug}/programme.ics").content.decode()
+    assert "STATUS:CANCELLED" in feed and f"meeting-{meeting.pk}@" in feed
