@@ -124,36 +124,30 @@ def run_json(env, module, timeout=120):
 
 
 @contextmanager
-def gunicorn(env, port, workers=4):
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "summit.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        cwd=BASE,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError) as error:
-                assert process.poll() is None, process.stderr.read()
-                assert time.monotonic() < deadline, f"server did not start: {error}"
-                time.sleep(0.2)
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        process.stderr.close()
+def gunicorn(env, port, log, workers=4):
+    """gunicorn on 127.0.0.1:port; its log (Django's included) goes to the file `log`, where
+    a pipe nobody reads would fill and stall the workers."""
+    command = [sys.executable, "-m", "gunicorn", "summit.wsgi", "--workers", str(workers)]
+    with open(log, "w") as log_file:
+        process = subprocess.Popen(
+            [*command, "--bind", f"127.0.0.1:{port}"],
+            cwd=BASE,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log_file,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/", timeout=5)
+                    break
+                # Refused until gunicorn listens; slow while its workers start on a busy machine.
+                except OSError as error:
+                    assert process.poll() is None, Path(log).read_text()
+                    assert time.monotonic() < deadline, f"server did not start: {error}"
+                    time.sleep(0.2)
+            yield process
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
