@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from django.db import connections
+from django.db import DatabaseError, connections
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -53,9 +53,13 @@ def backup(*, path: Path, database: str = "default") -> None:
     connection = connections[database]
     if connection.vendor not in {"sqlite", "postgresql"}:
         raise BackupError(f"Backups of {connection.vendor} databases are not supported.")
-    name = str(connection.settings_dict["NAME"])
-    if connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name):
-        raise BackupError("The database lives in memory only; there is nothing to back up.")
+    if connection.vendor == "sqlite":
+        database_file = str(connection.settings_dict["NAME"])
+        if database_file == ":memory:" or "mode=memory" in database_file:
+            raise BackupError("The database lives in memory only; there is nothing to back up.")
+        # Connecting would make an empty database there, and back that up without a word.
+        if not Path(database_file).is_file():
+            raise BackupError(f"There is no SQLite database at {database_file}.")
     try:
         # A fresh file only its owner may read: the backup holds password hashes and tokens.
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -82,7 +86,10 @@ def restore(*, path: Path, database: str = "default", force: bool = False) -> No
         raise BackupError(
             f"{path} is a {label(kind)} backup, but the database is {label(connection.vendor)}."
         )
-    tables = connection.introspection.table_names()
+    try:
+        tables = connection.introspection.table_names()
+    except DatabaseError as error:
+        raise BackupError(f"Cannot reach the database: {error}".strip()) from None
     if tables and not force:
         raise BackupError(
             f"The database already holds {len(tables)} tables. Restore into an empty database, "
@@ -118,7 +125,10 @@ def label(vendor: str) -> str:
 
 
 def raw_sqlite(connection: Any) -> sqlite3.Connection:
-    connection.ensure_connection()
+    try:
+        connection.ensure_connection()
+    except DatabaseError as error:
+        raise BackupError(f"Cannot open the database: {error}.") from None
     raw: sqlite3.Connection = connection.connection
     return raw
 

@@ -203,3 +203,22 @@ def test_without_pg_dump_the_backup_says_what_to_install(postgres, tmp_path, mon
     with pytest.raises(CommandError, match="pg_dump was not found .* postgresql-client"):
         call_command("backup", str(tmp_path / "summit.backup"))
     assert list(Path(tmp_path).iterdir()) == []
+
+
+def test_a_sqlite_database_that_is_not_there_is_not_made_and_backed_up_empty(tmp_path):
+    missing = tmp_path / "typo.sqlite3"
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "backup", str(tmp_path / "summit.backup")],
+        cwd=BASE,
+        env=environment(f"sqlite:///{missing}"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert (result.returncode, result.stderr.strip(), list(tmp_path.iterdir())) == (
+        1,
+        f"CommandError: There is no SQLite database at {missing}.",
+        [],
+    )
