@@ -14,9 +14,10 @@ from ops.backup import find_program
 from tests.conftest import require
 from tests.live import BASE, environment, manage, on_postgres, own_database, raw_connection
 
+# The first bytes of a backup, which tell its kind.
+MAGIC = {"sqlite": b"SQLite format 3\x00", "postgresql": b"PGDMP\x01\x0e\x00"}
 # The columns a writer changes in rows that exist before the backup; every other column of
 # every table must come back exactly as it was.
-MAGIC = {"sqlite": b"SQLite format 3\x00", "postgresql": b"PGDMP\x01\x0e\x00"}
 MOVING = {"agenda_session": {"title", "updated_at", "seats_taken"}}
 
 
