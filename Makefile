@@ -6,6 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# A date such as 2026-12-14 places the demo summit on other dates (whole weeks from its own).
+DEMO_START ?=
 
 .PHONY: run test lint install migrate demo bench test-postgres messages schema clean
 
@@ -23,7 +25,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo $(if $(DEMO_START),--start $(DEMO_START))
 
 # The web server and, beside it, the worker that sends email after the response.
 run: demo

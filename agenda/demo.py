@@ -4,6 +4,10 @@ Rows are matched by natural keys (slugs, titles, usernames) and saved only when 
 differs, so loading twice changes nothing: `updated_at` and `sequence`, and with them every
 calendar feed, stay still. Sessions and meetings pass the same scheduling rules as the admin
 before they are saved, and everything happens in one transaction: bad data loads nothing.
+
+The summit can be placed on other dates than its real ones (`start`): every date and time
+moves by the same whole number of weeks, so each session keeps its weekday and its local
+time, summer time or not. Loading again with the same start changes nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import tomllib
 from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -74,6 +78,7 @@ SECTIONS = {
             "room",
             "confidentiality",
             "requested_by",
+            "respond_by",
             "participants",
         },
     ),
@@ -110,11 +115,17 @@ class Summary:
         return sorted({*self.created, *self.updated, *self.unchanged})
 
 
-def load_demo(path=DEFAULT_PATH) -> Summary:
-    """Create or bring up to date the summit described in the data file at `path`."""
+def load_demo(path=DEFAULT_PATH, *, start: date | None = None) -> Summary:
+    """Create or bring up to date the summit described in the data file at `path`, moved
+    by whole weeks to begin on the day nearest `start` that shares its weekday."""
     data = read(path)
     with transaction.atomic():
-        return DemoLoader(data).load()
+        return DemoLoader(data, start=start).load()
+
+
+def whole_weeks(*, planned: date, wanted: date) -> timedelta:
+    """The whole number of weeks that brings `planned` nearest to `wanted`."""
+    return timedelta(weeks=round((wanted - planned).days / 7))
 
 
 def read(path):
@@ -241,8 +252,11 @@ def coordinate(value):
 
 
 class DemoLoader:
-    def __init__(self, data):
+    def __init__(self, data, *, start=None):
         self.data = data
+        self.start = start
+        # Set from the summit's own dates once they are read.
+        self.shift = timedelta(0)
         self.summary = Summary()
         self.venues, self.rooms, self.tracks = {}, {}, {}
         self.organisations, self.users, self.people = {}, {}, {}
@@ -273,16 +287,24 @@ class DemoLoader:
             raise InvalidDemoData(f"{where}: {' '.join(error.messages)}") from error
         self.summary.warnings += [f"{where}: {warning.message}" for warning in warnings]
 
+    def local_time(self, value, where):
+        """A wall-clock time of the data file, moved with the summit; aware datetimes add
+        in wall-clock time, so 09:30 stays 09:30 in the summit's zone."""
+        return local_time(value, self.summit.tz, where) + self.shift
+
     def load_summit(self):
         entry = checked(self.data.get("summit"), "summit", "[summit]")
+        start_date = as_date(entry["start_date"], "summit start_date")
+        if self.start is not None:
+            self.shift = whole_weeks(planned=start_date, wanted=self.start)
         self.summit = self.upsert(
             Summit,
             {"slug": entry["slug"]},
             {
                 "name": entry["name"],
                 "city": entry.get("city", ""),
-                "start_date": as_date(entry["start_date"], "summit start_date"),
-                "end_date": as_date(entry["end_date"], "summit end_date"),
+                "start_date": start_date + self.shift,
+                "end_date": as_date(entry["end_date"], "summit end_date") + self.shift,
                 "time_zone": entry["time_zone"],
                 "tagline": entry.get("tagline", ""),
                 "description": entry.get("description", ""),
@@ -416,7 +438,6 @@ class DemoLoader:
             self.summary.record(Delegation, created, changed)
 
     def load_sessions(self):
-        zone = self.summit.tz
         for entry in entries(self.data, "sessions", "slug"):
             where = f"Session {entry['slug']!r}"
             roles = [
@@ -431,8 +452,8 @@ class DemoLoader:
                     "title": entry["title"],
                     "kind": entry["kind"],
                     "abstract": entry.get("abstract", ""),
-                    "start": local_time(entry["start"], zone, f"{where} start"),
-                    "end": local_time(entry["end"], zone, f"{where} end"),
+                    "start": self.local_time(entry["start"], f"{where} start"),
+                    "end": self.local_time(entry["end"], f"{where} end"),
                     "room": self.room(entry, where),
                     "track": resolve(self.tracks, entry.get("track"), where, "track"),
                     "status": entry.get("status", Session.Status.SCHEDULED),
@@ -451,7 +472,6 @@ class DemoLoader:
                 )
 
     def load_meetings(self):
-        zone = self.summit.tz
         for entry in entries(self.data, "meetings", "title"):
             where = f"Meeting {entry['title']!r}"
             participants = [
@@ -467,10 +487,12 @@ class DemoLoader:
                 for person, response in zip(people, responses, strict=True)
                 if response != MeetingParticipant.Response.DECLINED
             ]
-            window_start = local_time(entry["window_start"], zone, f"{where} window_start")
-            window_end = local_time(entry["window_end"], zone, f"{where} window_end")
-            start = local_time(entry["start"], zone, f"{where} start") if "start" in entry else None
-            end = local_time(entry["end"], zone, f"{where} end") if "end" in entry else None
+            window_start = self.local_time(entry["window_start"], f"{where} window_start")
+            window_end = self.local_time(entry["window_end"], f"{where} window_end")
+            start, end, respond_by = (
+                self.local_time(entry[key], f"{where} {key}") if key in entry else None
+                for key in ("start", "end", "respond_by")
+            )
             if start and end and not (window_start <= start and end <= window_end):
                 raise InvalidDemoData(f"{where}: the time falls outside the requested window.")
             meeting = self.upsert(
@@ -492,6 +514,7 @@ class DemoLoader:
                     "requested_by": resolve(
                         self.people, entry.get("requested_by"), where, "person"
                     ),
+                    **({"respond_by": respond_by} if "respond_by" in entry else {}),
                 },
                 check=lambda meeting, people=attending, where=where: self.refuse_blocking(
                     check_meeting(meeting=meeting, people=people), where

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "agenda",
     "meetings",
     "outbox",
+    "ops",
     "django_tasks",
     "django_tasks_db",
 ]

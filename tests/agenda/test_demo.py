@@ -1,11 +1,11 @@
 import zoneinfo
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from agenda.demo import DEFAULT_PATH, InvalidDemoData, load_demo
+from agenda.demo import DEFAULT_PATH, InvalidDemoData, load_demo, whole_weeks
 from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
 from agenda.scheduling import summit_conflicts
 from meetings.models import Meeting, MeetingParticipant
@@ -271,3 +271,110 @@ def test_unknown_references_are_refused_with_their_place(tmp_path):
         load_demo(path)
 
     assert Summit.objects.count() == 0
+
+
+MEETING_TIMES = ("window_start", "window_end", "start", "end")
+
+
+def wall_clock(items, *fields):
+    """Each item's times as read on a clock in Paris, with the weekday."""
+    return {
+        str(item): [
+            (moment.astimezone(PARIS).strftime("%A %H:%M"), moment.astimezone(PARIS).date())
+            for moment in (getattr(item, name) for name in fields)
+            if moment is not None
+        ]
+        for item in items
+    }
+
+
+@pytest.mark.parametrize(
+    ("wanted", "placed"),
+    [
+        (date(2026, 12, 14), date(2026, 12, 14)),
+        (date(2026, 12, 17), date(2026, 12, 14)),
+        (date(2026, 12, 18), date(2026, 12, 21)),
+        (date(2025, 2, 10), date(2025, 2, 10)),
+        (date(2024, 2, 8), date(2024, 2, 5)),
+    ],
+)
+def test_the_summit_moves_by_the_whole_weeks_nearest_the_wanted_start(wanted, placed):
+    assert date(2025, 2, 10) + whole_weeks(planned=date(2025, 2, 10), wanted=wanted) == placed
+
+
+@pytest.mark.django_db
+def test_a_start_moves_every_date_and_time_by_whole_weeks_at_the_same_local_times():
+    load_demo()
+    sessions = wall_clock(Session.objects.all(), "start", "end")
+    meetings = wall_clock(Meeting.objects.all(), *MEETING_TIMES)
+    panel_in_winter = Session.objects.get(slug="trustworthy-ai-governance-panel")
+
+    # A Wednesday in summer: the summit moves 70 weeks, to Monday 15 June 2026.
+    load_demo(start=date(2026, 6, 17))
+
+    summit = Summit.objects.get()
+    assert summit.days == [date(2026, 6, 15), date(2026, 6, 16)]
+    weeks = timedelta(weeks=70)
+
+    def moved(times):
+        return {
+            item: [(clock, day + weeks) for clock, day in moments]
+            for item, moments in times.items()
+        }
+
+    assert wall_clock(Session.objects.all(), "start", "end") == moved(sessions)
+    assert wall_clock(Meeting.objects.all(), *MEETING_TIMES) == moved(meetings)
+    # The same 10:00 in Paris is an hour earlier in UTC under summer time.
+    panel = Session.objects.get(slug="trustworthy-ai-governance-panel")
+    assert panel.start - panel_in_winter.start == weeks - timedelta(hours=1)
+    # Calendars learn of the move.
+    assert set(Session.objects.values_list("sequence", flat=True)) == {1}
+    assert summit_conflicts(summit=summit) == []
+
+
+@pytest.mark.django_db
+def test_loading_twice_with_the_same_start_changes_nothing():
+    load_demo(start=date(2026, 12, 14))
+    before = snapshot()
+
+    summary = load_demo(start=date(2026, 12, 14))
+
+    assert snapshot() == before
+    assert (sum(summary.created.values()), sum(summary.updated.values())) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_loading_without_a_start_puts_the_summit_back_on_its_real_dates():
+    load_demo()
+    real = snapshot()
+    load_demo(start=date(2026, 12, 14))
+
+    load_demo()
+
+    def without_versions(rows):
+        return {
+            name: [
+                {k: v for k, v in row.items() if k not in {"sequence", "updated_at"}}
+                for row in table
+            ]
+            for name, table in rows.items()
+        }
+
+    assert without_versions(snapshot()) == without_versions(real)
+
+
+@pytest.mark.django_db
+def test_a_deadline_to_answer_moves_with_the_meeting(tmp_path):
+    path = tmp_path / "deadline.toml"
+    path.write_text(
+        DEFAULT_PATH.read_text(encoding="utf-8").replace(
+            'status = "requested"\n',
+            'status = "requested"\nrespond_by = "2025-02-10T18:00"\n',
+        ),
+        encoding="utf-8",
+    )
+
+    load_demo(path, start=date(2026, 12, 14))
+
+    requested = Meeting.objects.get(status=Meeting.Status.REQUESTED)
+    assert requested.respond_by.astimezone(PARIS).isoformat() == "2026-12-14T18:00:00+01:00"

@@ -33,3 +33,14 @@ def test_the_command_is_silent_when_quiet_and_refuses_a_missing_file(tmp_path):
 
     with pytest.raises(CommandError, match="Nothing loaded"):
         call_command("load_demo", "--path", str(tmp_path / "missing.toml"))
+
+
+@pytest.mark.django_db
+def test_the_command_places_the_summit_on_other_dates_and_says_where():
+    out = StringIO()
+
+    call_command("load_demo", "--start", "2026-12-17", stdout=out)
+
+    assert out.getvalue().splitlines()[1] == "Placed on 2026-12-14 to 2026-12-15."
+    with pytest.raises(CommandError, match="'14/12/2026' is not a date such as 2026-12-14"):
+        call_command("load_demo", "--start", "14/12/2026")

@@ -1,0 +1,1 @@
+"""Running the site: backing up and restoring its database."""
