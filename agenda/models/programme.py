@@ -250,6 +250,19 @@ class Session(SequencedModel):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The seat count is written only by the seat functions' conditional UPDATEs. A save of
+        # an instance read before someone registered or cancelled would otherwise write back
+        # the count it read, and sell seats twice.
+        adding = self._state.adding or kwargs.get("force_insert")
+        if not adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "seats_taken"
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("agenda:session", kwargs={"summit": self.summit.slug, "slug": self.slug})
 

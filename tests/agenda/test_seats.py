@@ -130,3 +130,14 @@ def test_every_step_is_recorded(workshop):
         "cancelled",
         "promoted",
     ]
+
+
+def test_saving_a_session_read_before_a_registration_keeps_the_seat_count(workshop):
+    stale = Session.objects.get(pk=workshop.pk)
+    register(workshop, PersonFactory())
+    stale.title = "Workshop on AI in health and science"
+    stale.save()
+    assert Session.objects.values_list("title", "seats_taken").get(pk=workshop.pk) == (
+        "Workshop on AI in health and science",
+        1,
+    )
