@@ -121,6 +121,18 @@ class SessionForm(ConflictCheckedForm):
             *("status", "visibility", "capacity"),
         ]
 
+    def clean_capacity(self):
+        # Checked here, before the model's constraints, so that staff read why on the field.
+        capacity = self.cleaned_data["capacity"]
+        try:
+            scheduling.enforce(
+                scheduling.check_capacity(session_id=self.instance.pk, capacity=capacity),
+                accept_warnings=True,
+            )
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+        return capacity
+
     def check_item(self, item):
         return scheduling.check_session(session=item, people=[])
 

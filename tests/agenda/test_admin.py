@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from agenda import seats
 from agenda.models import FeedToken, Registration, Session
+from tests.agenda.test_admin_forms import session_data
 from tests.api_helpers import api
 from tests.factories import PersonFactory, SessionFactory, SessionRoleFactory, UserFactory, paris
 
@@ -74,3 +76,38 @@ def test_staff_revoke_any_link_in_the_admin(client, site, staff_user):
     client.post("/admin/agenda/feedtoken/", {"action": "revoke", "_selected_action": [token.pk]})
     token.refresh_from_db()
     assert not token.is_active
+
+
+@pytest.mark.usefixtures("clock")
+def test_staff_cannot_offer_fewer_seats_than_are_taken(staff_client, programme):
+    panel = programme["panel"]
+    panel.capacity = 2
+    panel.save()
+    for _n in range(2):
+        seats.register(session=panel, person=PersonFactory(), actor=None)
+    url = reverse("admin:agenda_session_change", args=[panel.pk])
+    response = staff_client.post(url, session_data(panel, capacity=1))
+    assert response.context["adminform"].form.errors == {
+        "capacity": [
+            "2 people already have a seat, so the session cannot offer fewer than 2. "
+            "Cancel registrations first to free seats."
+        ]
+    }
+    response = staff_client.post(url, session_data(panel, capacity=0))
+    assert response.context["adminform"].form.errors["capacity"] == [
+        "2 people already have a seat, so the session cannot offer fewer than 2. "
+        "Cancel registrations first to free seats."
+    ]
+    assert Session.objects.values_list("capacity", "seats_taken").get(pk=panel.pk) == (2, 2)
+
+
+def test_staff_are_told_a_session_offers_at_least_one_seat(staff_client, programme):
+    panel = programme["panel"]
+    url = reverse("admin:agenda_session_change", args=[panel.pk])
+    response = staff_client.post(url, session_data(panel, capacity=0))
+    assert response.context["adminform"].form.errors == {
+        "capacity": [
+            "Offer at least one seat, or leave the number of seats empty if the session "
+            "takes no registrations."
+        ]
+    }

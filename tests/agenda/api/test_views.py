@@ -1,7 +1,9 @@
 import pytest
 
+from agenda import seats
+from agenda.models import Session
 from tests.api_helpers import api, slugs
-from tests.factories import UserFactory
+from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,3 +22,51 @@ def test_the_public_sees_public_sessions_only(site, who):
 def test_a_participant_and_staff_see_the_invitation_only_session(site, staff_user):
     assert slugs(api(site["minister"].user).get("/api/v1/sessions/")) == ALL_PUBLIC | {"closed"}
     assert slugs(api(staff_user).get("/api/v1/sessions/")) == ALL_PUBLIC | {"closed"}
+
+
+@pytest.fixture
+def full_workshop(site, clock):
+    """The health workshop with two seats, both taken, and one person waiting."""
+    health = site["sessions"]["health"]
+    health.capacity = 2
+    health.save()
+    for name in ["Ada", "Bo", "Cy"]:
+        seats.register(session=health, person=PersonFactory(name=name), actor=None)
+    return health
+
+
+FEWER = (
+    "2 people already have a seat, so the session cannot offer fewer than 2. "
+    "Cancel registrations first to free seats."
+)
+CLEARED = (
+    "3 people are registered for this session (with a seat or on the waiting list), so it "
+    "must keep its seats. Cancel the registrations first, or cancel the session."
+)
+
+
+@pytest.mark.parametrize(("capacity", "message"), [(1, FEWER), (0, FEWER), (None, CLEARED)])
+def test_seats_cannot_be_taken_from_people_who_have_them(
+    full_workshop, staff_user, capacity, message
+):
+    url = f"/api/v1/sessions/{full_workshop.pk}/"
+    response = api(staff_user).patch(url, {"capacity": capacity}, format="json")
+    assert (response.status_code, response.json()) == (400, {"capacity": [message]})
+    assert Session.objects.values_list("capacity", "seats_taken").get(pk=full_workshop.pk) == (
+        2,
+        2,
+    )
+
+
+def test_a_session_offers_at_least_one_seat(site, staff_user):
+    panel = site["sessions"]["panel"]
+    response = api(staff_user).patch(f"/api/v1/sessions/{panel.pk}/", {"capacity": 0})
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "capacity": [
+                "Offer at least one seat, or leave the number of seats empty if the session "
+                "takes no registrations."
+            ]
+        },
+    )
