@@ -285,6 +285,10 @@ class Session(SequencedModel):
         return self.status == self.Status.CANCELLED
 
     @property
+    def is_over(self) -> bool:
+        return self.end <= timezone.now()
+
+    @property
     def blocks_time(self) -> bool:
         return self.status == self.Status.SCHEDULED
 

@@ -111,3 +111,44 @@ def test_staff_are_told_a_session_offers_at_least_one_seat(staff_client, program
             "takes no registrations."
         ]
     }
+
+
+@pytest.fixture
+def line(programme, clock):
+    """The panel with one seat, Ada in it, Bo then Cy in line."""
+    panel = programme["panel"]
+    panel.capacity = 1
+    panel.save()
+    for name in ["Ada", "Bo", "Cy"]:
+        seats.register(session=panel, person=PersonFactory(name=name), actor=None)
+    return panel
+
+
+def seated(session):
+    return {
+        r.person.name: r.status
+        for r in Registration.objects.filter(session=session).select_related("person")
+    }
+
+
+def test_more_seats_in_the_admin_go_down_the_line(staff_client, line):
+    url = reverse("admin:agenda_session_change", args=[line.pk])
+    response = staff_client.post(url, session_data(line, capacity=2))
+    assert response.status_code == 302
+    assert seated(line) == {"Ada": "confirmed", "Bo": "confirmed", "Cy": "waitlisted"}
+
+
+def test_a_registration_deleted_in_the_admin_gives_its_seat_to_the_first_in_line(
+    staff_client, line
+):
+    ada = Registration.objects.get(session=line, person__name="Ada")
+    url = reverse("admin:agenda_registration_delete", args=[ada.pk])
+    assert staff_client.post(url, {"post": "yes"}).status_code == 302
+    assert seated(line) == {"Bo": "confirmed", "Cy": "waitlisted"}
+    bo = Registration.objects.get(session=line, person__name="Bo")
+    staff_client.post(
+        reverse("admin:agenda_registration_changelist"),
+        {"action": "delete_selected", "_selected_action": [bo.pk], "post": "yes"},
+    )
+    assert seated(line) == {"Cy": "confirmed"}
+    assert Session.objects.values_list("seats_taken", flat=True).get(pk=line.pk) == 1

@@ -1,7 +1,8 @@
 import pytest
 
 from agenda import seats
-from agenda.models import Session
+from agenda.models import Registration, Session
+from people.models import Person
 from tests.api_helpers import api, slugs
 from tests.factories import PersonFactory, UserFactory
 
@@ -70,3 +71,23 @@ def test_a_session_offers_at_least_one_seat(site, staff_user):
             ]
         },
     )
+
+
+def seated(session):
+    return {
+        r.person.name: r.status
+        for r in Registration.objects.filter(session=session).select_related("person")
+    }
+
+
+def test_more_seats_through_the_api_go_down_the_line(full_workshop, staff_user):
+    url = f"/api/v1/sessions/{full_workshop.pk}/"
+    assert api(staff_user).patch(url, {"capacity": 3}).status_code == 200
+    assert seated(full_workshop) == {"Ada": "confirmed", "Bo": "confirmed", "Cy": "confirmed"}
+
+
+def test_a_person_deleted_through_the_api_gives_up_their_seat(full_workshop, staff_user):
+    ada = Person.objects.get(name="Ada")
+    assert api(staff_user).delete(f"/api/v1/people/{ada.pk}/").status_code == 204
+    assert seated(full_workshop) == {"Bo": "confirmed", "Cy": "confirmed"}
+    assert Session.objects.values_list("seats_taken", flat=True).get(pk=full_workshop.pk) == 2

@@ -140,3 +140,22 @@ def test_revoking_a_link_that_is_not_a_number_is_a_404(client):
     client.force_login(UserFactory())
     assert client.post("/me/calendar/", {"revoke": "abc"}).status_code == 404
     assert client.post("/me/calendar/", {"revoke": "²"}).status_code == 404
+
+
+def test_a_seat_is_kept_when_the_session_moves_onto_another_and_the_clash_is_shown(
+    client, site, attendee, staff_user
+):
+    health, panel = site["sessions"]["health"], site["sessions"]["panel"]
+    SessionRoleFactory(session=panel, person=attendee.person, role="participant")
+    client.force_login(attendee)
+    client.post(f"/me/registrations/{health.pk}/")
+    moved = {"start": "2025-02-10T10:30:00+01:00", "end": "2025-02-10T12:00:00+01:00"}
+    assert api(staff_user).patch(f"/api/v1/sessions/{health.pk}/", moved).status_code == 200
+    entry = agenda(client)["AI in health and science"]
+    assert (entry.registration.status, entry.warnings) == (
+        "confirmed",
+        [
+            "Amélie Durand is already in session “AI in health and science” "
+            "at Mon 10 Feb 10:30–12:00."
+        ],
+    )
