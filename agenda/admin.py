@@ -324,6 +324,12 @@ class DirectRegistrationForm(forms.ModelForm):
             "priority": _("A guest of honour: takes a free seat, or goes first in line."),
         }
 
+    def clean(self):
+        data = super().clean()
+        if data.get("session") is not None:
+            seats.check_open(data["session"])
+        return data
+
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):

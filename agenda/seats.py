@@ -117,6 +117,20 @@ def record_change(
     )
 
 
+def check_open(session: Session) -> None:
+    """Refuse, naming the session, a registration it does not take now: it has no seats, is
+    cancelled, or is over."""
+    if not session.takes_registrations:
+        raise ValidationError({"session": _("This session takes no registrations.")})
+    if session.is_over:
+        raise ValidationError(
+            {
+                "session": _("“%(title)s” is over: it takes no more registrations.")
+                % {"title": session.title}
+            }
+        )
+
+
 def register(
     *,
     session: Session,
@@ -126,8 +140,7 @@ def register(
     allow_clash: bool = False,
 ) -> Outcome:
     """Take a seat if one is free, else a place in line. Registering again changes nothing."""
-    if not session.takes_registrations:
-        raise ValidationError({"session": _("This session takes no registrations.")})
+    check_open(session)
     with transaction.atomic():
         line_up(session.pk)
         registration = (

@@ -21,16 +21,17 @@ from django.conf import settings
 BASE = Path(settings.BASE_DIR)
 SEED = """
 import json
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from rest_framework.authtoken.models import Token
 from agenda.models import Room, Session, Summit, Venue
 paris = ZoneInfo("Europe/Paris")
-summit = Summit.objects.create(name="Race", slug="race", start_date="2025-02-10", end_date="2025-02-11")
+day = date.today() + timedelta(days=30)  # a session that is over takes no registrations
+summit = Summit.objects.create(name="Race", slug="race", start_date=day, end_date=day + timedelta(days=1))
 room = Room.objects.create(venue=Venue.objects.create(summit=summit, name="GP", slug="gp"), name="Salle", slug="salle", capacity=40)
 workshop = Session.objects.create(summit=summit, room=room, title="Workshop", slug="workshop", kind="workshop",
-    capacity=10, start=datetime(2025, 2, 10, 14, tzinfo=paris), end=datetime(2025, 2, 10, 15, tzinfo=paris))
+    capacity=10, start=datetime.combine(day, time(14), tzinfo=paris), end=datetime.combine(day, time(15), tzinfo=paris))
 User = get_user_model()
 tokens = [Token.objects.create(user=User.objects.create_user(f"delegate{n}")).key for n in range(40)]
 print(json.dumps({"session": workshop.pk, "tokens": tokens}))

@@ -152,3 +152,15 @@ def test_a_registration_deleted_in_the_admin_gives_its_seat_to_the_first_in_line
     )
     assert seated(line) == {"Cy": "confirmed"}
     assert Session.objects.values_list("seats_taken", flat=True).get(pk=line.pk) == 1
+
+
+def test_staff_cannot_register_anyone_for_a_session_that_is_over(staff_client, site, clock):
+    health = site["sessions"]["health"]
+    clock(paris(11, 9))
+    response = staff_client.post(
+        "/admin/agenda/registration/add/", {"session": health.pk, "person": site["evp"].pk}
+    )
+    assert response.context["adminform"].form.errors == {
+        "session": ["“AI in health and science” is over: it takes no more registrations."]
+    }
+    assert Registration.objects.count() == 0

@@ -159,3 +159,18 @@ def test_a_seat_is_kept_when_the_session_moves_onto_another_and_the_clash_is_sho
             "at Mon 10 Feb 10:30–12:00."
         ],
     )
+
+
+def test_a_session_that_is_over_takes_no_registrations(client, site, attendee, clock):
+    health = site["sessions"]["health"]
+    clock(paris(10, 16))
+    refusal = "“AI in health and science” is over: it takes no more registrations."
+    client.force_login(attendee)
+    response = client.post(f"/me/registrations/{health.pk}/", follow=True)
+    assert [str(message) for message in response.context["messages"]] == [refusal]
+    answer = api(attendee).post("/api/v1/me/registrations/", {"session": health.pk})
+    assert (answer.status_code, answer.json()) == (400, {"session": [refusal]})
+    page = client.get(health.get_absolute_url()).content.decode()
+    assert "Registration is closed: this session is over." in page
+    assert f'action="/me/registrations/{health.pk}/"' not in page
+    assert Registration.objects.count() == 0
