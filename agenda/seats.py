@@ -12,14 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agenda import scheduling
+from agenda import ical, scheduling
 from agenda.models import AgendaChange, Registration, Session, Star
+from outbox import mail as outbox
 from people.invitations import unique_slug
 from people.models import Person
 
@@ -218,7 +220,7 @@ def promote(*, session: Session, actor: User | None = None) -> list[Registration
     if not session.takes_registrations or session.is_over:
         return promoted
     for registration in (
-        Registration.objects.in_line().filter(session=session).select_related("person")
+        Registration.objects.in_line().filter(session=session).select_related("person__user")
     ):
         busy = clashes(session=session, person=registration.person)
         if busy:
@@ -231,8 +233,39 @@ def promote(*, session: Session, actor: User | None = None) -> list[Registration
         record_change(
             AgendaChange.Action.PROMOTED, session=session, person=registration.person, actor=actor
         )
+        tell_promoted(session=session, person=registration.person)
         promoted.append(registration)
     return promoted
+
+
+def tell_promoted(*, session: Session, person: Person) -> None:
+    """Email someone given a seat from the waiting list, with the session as a calendar
+    invitation; queued in the outbox and sent after commit. Without an address, their
+    agenda tells them."""
+    user = person.user
+    if user is None or not user.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        request = ical.session_request(session, attendee=person, email=user.email)
+        when = timezone.localtime(session.start, session.summit.tz)
+        subject = _("You have a seat: %(title)s") % {"title": session.title}
+        body = _(
+            "A seat came free at %(title)s, %(when)s (%(zone)s), and it is yours: you were "
+            "next on the waiting list. The invitation is attached. If you can no longer come, "
+            "cancel your registration so that the seat goes to the next person."
+        ) % {
+            "title": session.title,
+            "when": when.strftime("%Y-%m-%d %H:%M"),
+            "zone": session.summit.time_zone,
+        }
+    outbox.send(
+        to=[user.email],
+        subject=subject,
+        body=body,
+        calendar=ical.to_bytes(request).decode(),
+        method="REQUEST",
+        purpose="waitlist-promotion",
+    )
 
 
 def pass_over(

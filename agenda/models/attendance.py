@@ -169,6 +169,13 @@ class AgendaChange(models.Model):
     )
     action = models.CharField(_("what"), max_length=20, choices=Action.choices)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
+    seen_at = models.DateTimeField(
+        _("shown to the attendee"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When a seat given from the waiting list was first shown on their agenda."),
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

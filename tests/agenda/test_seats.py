@@ -1,11 +1,15 @@
+import email
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 
 from agenda import seats
+from agenda.ical import uid
 from agenda.models import AgendaChange, Registration, Session
 from people.models import Person
+from tests.agenda.ics import parse
 from tests.factories import (
     PersonFactory,
     RoomFactory,
@@ -238,3 +242,46 @@ def test_moving_a_session_seats_who_can_now_come_and_keeps_who_has_a_seat(worksh
     assert list(
         AgendaChange.objects.filter(person=people["Cy"]).order_by("id").values_list("action")
     ) == [("waitlisted",), ("skipped",), ("promoted",)]
+
+
+def test_the_promoted_attendee_is_sent_the_session_as_a_calendar_invitation(
+    workshop, django_capture_on_commit_callbacks
+):
+    people = line_of(workshop, ["Ada", "Bo"])
+    cy = PersonFactory(name="Cy", user=UserFactory(email="cy@example.org"))
+    register(workshop, cy)
+    with django_capture_on_commit_callbacks(execute=True):
+        seats.cancel(session=workshop, person=people["Ada"], actor=None)
+    [message] = mail.outbox
+    assert (message.to, message.subject) == (
+        ["cy@example.org"],
+        "You have a seat: Workshop on AI in health",
+    )
+    assert message.body.startswith(
+        "A seat came free at Workshop on AI in health, 2025-02-10 10:00 (Europe/Paris), "
+        "and it is yours"
+    )
+    parsed = email.message_from_bytes(message.message().as_bytes())
+    [part] = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "REQUEST"
+    calendar = parse(part.get_payload(decode=True))
+    [event] = calendar.walk("VEVENT")
+    workshop.refresh_from_db()
+    assert (
+        str(calendar["METHOD"]),
+        str(event["UID"]),
+        event["SEQUENCE"],
+        event["SUMMARY"],
+        str(event["ATTENDEE"]),
+        dict(event["ATTENDEE"].params),
+        str(event["ORGANIZER"]),
+    ) == (
+        "REQUEST",
+        uid("session", workshop.pk),
+        workshop.sequence,
+        "Workshop on AI in health",
+        "mailto:cy@example.org",
+        {"CN": "Cy", "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"},
+        "mailto:protocol@summit.invalid",
+    )
+    assert event.decoded("DTSTART") == workshop.start

@@ -101,6 +101,11 @@ def test_agenda_queries_do_not_grow(client, django_assert_num_queries, size):
         SessionRoleFactory(session=session, person=person)
         Registration.objects.create(session=session, person=person, status="waitlisted")
         Star.objects.create(session=session, user=user)
+        seated = SessionFactory(
+            room=RoomFactory(venue=venue), summit=venue.summit, start=start, capacity=5
+        )
+        Registration.objects.create(session=seated, person=person, status="confirmed")
+        AgendaChange.objects.create(session=seated, person=person, action="promoted")
         meeting = MeetingFactory(
             summit=venue.summit,
             status="confirmed",
@@ -110,8 +115,10 @@ def test_agenda_queries_do_not_grow(client, django_assert_num_queries, size):
         )
         MeetingParticipantFactory(meeting=meeting, person=person)
     client.force_login(user)
-    with django_assert_num_queries(12):
-        assert client.get("/me/").status_code == 200
+    # + seats given from a waiting list since the last visit, and marking them seen
+    with django_assert_num_queries(14):
+        response = client.get("/me/")
+    assert (response.status_code, len(response.context["new_seats"])) == (200, size)
 
 
 def test_the_calendar_page_needs_a_login(client):
@@ -174,3 +181,22 @@ def test_a_session_that_is_over_takes_no_registrations(client, site, attendee, c
     assert "Registration is closed: this session is over." in page
     assert f'action="/me/registrations/{health.pk}/"' not in page
     assert Registration.objects.count() == 0
+
+
+def test_a_seat_from_the_waiting_list_is_told_on_the_agenda_once(client, site, attendee):
+    health = site["sessions"]["health"]
+    health.capacity = 1
+    health.save()
+    other = api(UserFactory())
+    other.post("/api/v1/me/registrations/", {"session": health.pk})
+    api(attendee).post("/api/v1/me/registrations/", {"session": health.pk})
+    client.force_login(attendee)
+    assert client.get("/me/").context["new_seats"] == []
+    other.delete(f"/api/v1/me/registrations/{health.pk}/")
+    response = client.get("/me/")
+    assert [change.session for change in response.context["new_seats"]] == [health]
+    assert (
+        "You have a seat at “AI in health and science” now: a seat came free and you were next "
+        "on the waiting list." in response.content.decode()
+    )
+    assert client.get("/me/").context["new_seats"] == []
