@@ -30,6 +30,17 @@ from agenda.models import (
 )
 
 
+class KeepsHistoryAdmin(admin.ModelAdmin):
+    """Deleting what the record holds on to is refused (its relations PROTECT it, as the API
+    finds too); the page says why and what to do instead."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            self.message_user(request, self.model.deletion_refused, messages.WARNING)
+        return deleted, counts, perms_needed, protected
+
+
 class VenueInline(admin.TabularInline):
     model = Venue
     extra = 0
@@ -46,7 +57,7 @@ class TrackInline(admin.TabularInline):
 
 
 @admin.register(Summit)
-class SummitAdmin(admin.ModelAdmin):
+class SummitAdmin(KeepsHistoryAdmin):
     list_display = ["name", "start_date", "end_date", "city", "time_zone"]
     search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name"]}
@@ -185,7 +196,7 @@ class HasConflictsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(ScheduledItemAdmin):
+class SessionAdmin(KeepsHistoryAdmin, ScheduledItemAdmin):
     form = SessionForm
     list_display = [
         "title",

@@ -175,8 +175,9 @@ class Session(SequencedModel):
         PUBLIC = "public", _("Public")
         INVITATION = "invitation", _("Invitation only")
 
+    # Deleting a summit never takes its sessions along (nor their registrations and record).
     summit = models.ForeignKey(
-        Summit, verbose_name=_("summit"), on_delete=models.CASCADE, related_name="sessions"
+        Summit, verbose_name=_("summit"), on_delete=models.PROTECT, related_name="sessions"
     )
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200)
@@ -220,6 +221,12 @@ class Session(SequencedModel):
     is_meeting = False
     noun = _("session")
     CLOSED_STATUSES = (Status.CANCELLED,)
+    # Why a session with registrations or history (both protected) is not deleted.
+    deletion_refused = _(
+        "This session has registrations or a record of changes to attendees' agendas, which "
+        "deleting it would lose. Cancel it instead (status “cancelled”): calendars and "
+        "attendees then see that it will not take place."
+    )
 
     objects = SessionQuerySet.as_manager()
 

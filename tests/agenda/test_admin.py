@@ -5,7 +5,14 @@ from agenda import seats
 from agenda.models import FeedToken, Registration, Session
 from tests.agenda.test_admin_forms import session_data
 from tests.api_helpers import api
-from tests.factories import PersonFactory, SessionFactory, SessionRoleFactory, UserFactory, paris
+from tests.factories import (
+    PersonFactory,
+    SessionFactory,
+    SessionRoleFactory,
+    SummitFactory,
+    UserFactory,
+    paris,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +171,34 @@ def test_staff_cannot_register_anyone_for_a_session_that_is_over(staff_client, s
         "session": ["“AI in health and science” is over: it takes no more registrations."]
     }
     assert Registration.objects.count() == 0
+
+
+def test_the_admin_keeps_a_session_with_registrations_and_says_to_cancel_it(
+    staff_client, programme
+):
+    panel = programme["panel"]
+    panel.capacity = 5
+    panel.save()
+    Registration.objects.create(session=panel, person=PersonFactory(), status="confirmed")
+    url = reverse("admin:agenda_session_delete", args=[panel.pk])
+    page = staff_client.get(url)
+    assert [str(message) for message in page.context["messages"]] == [
+        "This session has registrations or a record of changes to attendees' agendas, which "
+        "deleting it would lose. Cancel it instead (status “cancelled”): calendars and "
+        "attendees then see that it will not take place."
+    ]
+    staff_client.post(url, {"post": "yes"})
+    assert Registration.objects.filter(session=panel).count() == 1
+
+
+def test_the_admin_keeps_a_summit_with_sessions(staff_client):
+    summit = SessionFactory(room=None, summit=SummitFactory()).summit  # no room holds it
+    url = reverse("admin:agenda_summit_delete", args=[summit.pk])
+    page = staff_client.get(url)
+    assert [str(message) for message in page.context["messages"]] == [
+        "This summit has sessions, so it cannot be deleted. Delete its sessions first; those "
+        "with registrations or a record of changes are kept, so cancel them instead and keep "
+        "the summit."
+    ]
+    staff_client.post(url, {"post": "yes"})
+    assert Session.objects.filter(summit=summit).count() == 1

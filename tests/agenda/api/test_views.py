@@ -1,10 +1,10 @@
 import pytest
 
 from agenda import seats
-from agenda.models import Registration, Session
+from agenda.models import AgendaChange, Registration, Session
 from people.models import Person
 from tests.api_helpers import api, slugs
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import PersonFactory, SessionFactory, SummitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,47 @@ def test_a_person_deleted_through_the_api_gives_up_their_seat(full_workshop, sta
     assert api(staff_user).delete(f"/api/v1/people/{ada.pk}/").status_code == 204
     assert seated(full_workshop) == {"Bo": "confirmed", "Cy": "confirmed"}
     assert Session.objects.values_list("seats_taken", flat=True).get(pk=full_workshop.pk) == 2
+
+
+KEPT_SESSION = (
+    "This session has registrations or a record of changes to attendees' agendas, which "
+    "deleting it would lose. Cancel it instead (status “cancelled”): calendars and attendees "
+    "then see that it will not take place."
+)
+KEPT_SUMMIT = (
+    "This summit has sessions, so it cannot be deleted. Delete its sessions first; those with "
+    "registrations or a record of changes are kept, so cancel them instead and keep the summit."
+)
+
+
+def test_a_session_with_registrations_is_cancelled_not_deleted(full_workshop, staff_user):
+    kept = list(Registration.objects.values_list("pk", flat=True)), AgendaChange.objects.count()
+    response = api(staff_user).delete(f"/api/v1/sessions/{full_workshop.pk}/")
+    assert (response.status_code, response.json()) == (409, {"detail": KEPT_SESSION})
+    assert (
+        list(Registration.objects.values_list("pk", flat=True)),
+        AgendaChange.objects.count(),
+    ) == kept
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_session_with_a_history_of_stars_is_not_deleted(site, staff_user):
+    visit = site["sessions"]["visit"]
+    client = api(UserFactory())
+    client.post("/api/v1/me/stars/", {"session": visit.pk})
+    client.delete(f"/api/v1/me/stars/{visit.pk}/")
+    response = api(staff_user).delete(f"/api/v1/sessions/{visit.pk}/")
+    assert (response.status_code, response.json()) == (409, {"detail": KEPT_SESSION})
+    assert list(AgendaChange.objects.values_list("action", "session")) == [
+        ("unstarred", visit.pk),
+        ("starred", visit.pk),
+    ]
+
+
+def test_a_summit_with_sessions_is_not_deleted(staff_user):
+    summit = SessionFactory(room=None, summit=SummitFactory()).summit  # no room holds it
+    response = api(staff_user).delete(f"/api/v1/summits/{summit.pk}/")
+    assert (response.status_code, response.json()) == (409, {"detail": KEPT_SUMMIT})
+    assert Session.objects.filter(summit=summit).count() == 1
+    empty = SummitFactory()
+    assert api(staff_user).delete(f"/api/v1/summits/{empty.pk}/").status_code == 204
