@@ -483,8 +483,10 @@ def check_session(*, session: Session, people: Sequence[Person] | None = None) -
     """Every conflict saving this session would create. `people` defaults to its roles."""
     if people is None:
         people = list(session.people.all()) if session.pk else []
-    conflicts = check_booking(item=session, people=people)
-    conflicts += check_capacity(session_id=session.pk, capacity=session.capacity)
+    # Seats first: the session's row is locked before check_room locks the room, the order
+    # every writer follows (the admin form checks the seats on their own, before the rest).
+    conflicts = check_capacity(session_id=session.pk, capacity=session.capacity)
+    conflicts += check_booking(item=session, people=people)
     room = session.room if session.room_id else None
     if room and room.capacity is not None and session.capacity and session.capacity > room.capacity:
         conflicts.append(
