@@ -30,6 +30,17 @@ from agenda.models import (
 )
 
 
+class KeepsHistoryAdmin(admin.ModelAdmin):
+    """Deleting what the record holds on to is refused (its relations PROTECT it, as the API
+    finds too); the page says why and what to do instead."""
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            self.message_user(request, self.model.deletion_refused, messages.WARNING)
+        return deleted, counts, perms_needed, protected
+
+
 class VenueInline(admin.TabularInline):
     model = Venue
     extra = 0
@@ -46,7 +57,7 @@ class TrackInline(admin.TabularInline):
 
 
 @admin.register(Summit)
-class SummitAdmin(admin.ModelAdmin):
+class SummitAdmin(KeepsHistoryAdmin):
     list_display = ["name", "start_date", "end_date", "city", "time_zone"]
     search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name"]}
@@ -121,6 +132,18 @@ class SessionForm(ConflictCheckedForm):
             *("status", "visibility", "capacity"),
         ]
 
+    def clean_capacity(self):
+        # Checked here, before the model's constraints, so that staff read why on the field.
+        capacity = self.cleaned_data["capacity"]
+        try:
+            scheduling.enforce(
+                scheduling.check_capacity(session_id=self.instance.pk, capacity=capacity),
+                accept_warnings=True,
+            )
+        except ValidationError as error:
+            raise ValidationError(error.messages) from error
+        return capacity
+
     def check_item(self, item):
         return scheduling.check_session(session=item, people=[])
 
@@ -173,7 +196,7 @@ class HasConflictsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(ScheduledItemAdmin):
+class SessionAdmin(KeepsHistoryAdmin, ScheduledItemAdmin):
     form = SessionForm
     list_display = [
         "title",
@@ -311,6 +334,12 @@ class DirectRegistrationForm(forms.ModelForm):
         help_texts = {
             "priority": _("A guest of honour: takes a free seat, or goes first in line."),
         }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("session") is not None:
+            seats.check_open(data["session"])
+        return data
 
 
 @admin.register(Registration)

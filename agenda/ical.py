@@ -6,7 +6,8 @@ What calendar clients need (RFC 5545 and their quirks):
 - SEQUENCE, LAST-MODIFIED and DTSTAMP from the record, so the same data gives the same bytes;
 - times with the summit's TZID and a matching RRULE-style VTIMEZONE, never floating;
 - cancelled items kept, with STATUS:CANCELLED, until they are over;
-- no calendar-level UID, and no METHOD (a subscription is not a scheduling message).
+- no calendar-level UID, and no METHOD (a subscription is not a scheduling message);
+  `session_request` alone is one: the iTIP REQUEST emailed to someone given a seat.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from typing import TypeVar
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vDuration, vGeo, vText
+from icalendar import Calendar, Event, vCalAddress, vDuration, vGeo, vText
 
 from agenda.models import Session
 from agenda.vtimezone import build_vtimezone
@@ -69,6 +70,34 @@ def build_calendar(
         events += [meeting_event(m, zone, holder) for m in meetings]
         for event in sorted(events, key=lambda e: (e.decoded("DTSTART"), str(e["UID"]))):
             calendar.add_component(event)
+    return calendar
+
+
+def session_request(session: Session, *, attendee: Person, email: str) -> Calendar:
+    """The iTIP REQUEST (RFC 5546) telling one attendee of their seat at a session: the event
+    of the feeds (same UID and SEQUENCE), stamped when sent, with ORGANIZER and ATTENDEE."""
+    zone = session.summit.time_zone
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", "REQUEST")
+    calendar.add_component(build_vtimezone(zone))
+    event = session_event(session, zone, link=None)
+    # An iTIP message is stamped when it is sent (RFC 5546 2.1.5).
+    event.pop("DTSTAMP")
+    event.add("DTSTAMP", timezone.now())
+    organizer = vCalAddress(f"mailto:{settings.SUMMIT_ORGANIZER_EMAIL}")
+    organizer.params["CN"] = vText(session.summit.name)
+    event.add("ORGANIZER", organizer)
+    seat = vCalAddress(f"mailto:{email}")
+    seat.params["CN"] = vText(attendee.name)
+    seat.params["ROLE"] = vText("REQ-PARTICIPANT")
+    # Registering was the answer: the seat is accepted, and no reply is expected.
+    seat.params["PARTSTAT"] = vText("ACCEPTED")
+    seat.params["RSVP"] = vText("FALSE")
+    event.add("ATTENDEE", seat)
+    calendar.add_component(event)
     return calendar
 
 

@@ -8,10 +8,11 @@ from datetime import date, datetime
 from itertools import groupby
 from typing import TYPE_CHECKING
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from agenda import scheduling
-from agenda.models import Registration, Session, SessionRole, Star
+from agenda.models import AgendaChange, Registration, Session, SessionRole, Star
 from agenda.models.programme import SessionQuerySet
 from meetings.models import Meeting, MeetingQuerySet
 from people.models import Person
@@ -110,3 +111,30 @@ def flag_conflicts(items: list[AgendaItem], person: Person | None) -> None:
         for conflict in scheduling.find_person_conflicts(items=bookings, travel=travel, person=who):
             for item in (conflict.item, conflict.other):
                 entry_of[id(item)].warnings.append(conflict.message)
+
+
+def new_seats(person: Person) -> list[AgendaChange]:
+    """Seats given to the person from a waiting list since their agenda last showed one, that
+    they still hold: each is shown once (reading marks them seen). One query when there is
+    nothing new, two otherwise."""
+    held = Registration.objects.confirmed().filter(session=OuterRef("session"), person=person)
+    unseen = list(
+        AgendaChange.objects.filter(
+            person=person, action=AgendaChange.Action.PROMOTED, seen_at__isnull=True
+        )
+        .annotate(held=Exists(held))
+        .select_related("session__summit")
+        .order_by("at", "id")
+    )
+    if not unseen:
+        return []
+    AgendaChange.objects.filter(pk__in=[change.pk for change in unseen]).update(
+        seen_at=timezone.now()
+    )
+    # Once per session, and only for a seat still held in a session still taking place.
+    latest = {change.session_id: change for change in unseen}
+    return [
+        change
+        for change in latest.values()
+        if change.held and not (change.session.is_cancelled or change.session.is_over)
+    ]

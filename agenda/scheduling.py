@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agenda.models import Registration, Room, Session, SessionRole, Summit, TravelTime
 from common.conflicts import Conflict, enforce
@@ -32,6 +33,7 @@ __all__ = [
     "Conflict",
     "TravelTimes",
     "check_booking",
+    "check_capacity",
     "check_people",
     "check_room",
     "check_session",
@@ -432,11 +434,59 @@ def check_booking(*, item: Bookable, people: Sequence[Person]) -> list[Conflict]
     return conflicts
 
 
+def check_capacity(*, session_id: int | None, capacity: int | None) -> list[Conflict]:
+    """The seats a session offers: at least one, never fewer than the people who have one,
+    and none taken away while people are registered. Reads the seats taken as stored, and
+    holds the session's row until the transaction ends so that no one registers meanwhile."""
+    taken = 0
+    if session_id is not None:
+        stored = Session.objects.filter(pk=session_id)
+        if connection.in_atomic_block:
+            stored = stored.select_for_update()
+        taken = stored.values_list("seats_taken", flat=True).first() or 0
+    message = None
+    if capacity is None:
+        registered = (
+            Registration.objects.active().filter(session_id=session_id).count()
+            if session_id is not None
+            else 0
+        )
+        if registered:
+            message = ngettext(
+                "%(count)d person is registered for this session (with a seat or on the "
+                "waiting list), so it must keep its seats. Cancel the registration first, "
+                "or cancel the session.",
+                "%(count)d people are registered for this session (with a seat or on the "
+                "waiting list), so it must keep its seats. Cancel the registrations first, "
+                "or cancel the session.",
+                registered,
+            ) % {"count": registered}
+    elif capacity < taken:
+        message = ngettext(
+            "%(count)d person already has a seat, so the session cannot offer fewer than "
+            "%(count)d. Cancel registrations first to free seats.",
+            "%(count)d people already have a seat, so the session cannot offer fewer than "
+            "%(count)d. Cancel registrations first to free seats.",
+            taken,
+        ) % {"count": taken}
+    elif capacity < 1:
+        message = _(
+            "Offer at least one seat, or leave the number of seats empty if the session "
+            "takes no registrations."
+        )
+    if message is None:
+        return []
+    return [Conflict(kind="capacity", field="capacity", blocking=True, message=message)]
+
+
 def check_session(*, session: Session, people: Sequence[Person] | None = None) -> list[Conflict]:
     """Every conflict saving this session would create. `people` defaults to its roles."""
     if people is None:
         people = list(session.people.all()) if session.pk else []
-    conflicts = check_booking(item=session, people=people)
+    # Seats first: the session's row is locked before check_room locks the room, the order
+    # every writer follows (the admin form checks the seats on their own, before the rest).
+    conflicts = check_capacity(session_id=session.pk, capacity=session.capacity)
+    conflicts += check_booking(item=session, people=people)
     room = session.room if session.room_id else None
     if room and room.capacity is not None and session.capacity and session.capacity > room.capacity:
         conflicts.append(

@@ -1,5 +1,6 @@
-"""Seats and stars: registering takes a free seat or a place in line; cancelling frees the
-seat for the first in line who is free at that time. Every step is recorded.
+"""Seats and stars: registering takes a free seat or a place in line; a seat freed in any way
+(a cancellation, more seats, a registration or a person deleted, the session moved) goes to
+the first in line who is free at that time. Every step is recorded.
 
 A seat is taken with one conditional UPDATE (`seats_taken < capacity`), so however many
 people click at once, on SQLite or PostgreSQL, the count never passes the seats on offer;
@@ -11,14 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agenda import scheduling
+from agenda import ical, scheduling
 from agenda.models import AgendaChange, Registration, Session, Star
+from outbox import mail as outbox
 from people.invitations import unique_slug
 from people.models import Person
 
@@ -72,11 +75,11 @@ def person_for(user: User) -> Person:
     return person
 
 
-def line_up(session: Session) -> None:
+def line_up(session_id: int) -> None:
     """Registrations for one session take turns (a row lock on PostgreSQL; SQLite's write
     lock does the same), so each place in line is told exactly. The seat count itself is
     guarded by take_seat's conditional UPDATE whatever happens."""
-    list(Session.objects.select_for_update().filter(pk=session.pk).values_list("pk"))
+    list(Session.objects.select_for_update().filter(pk=session_id).values_list("pk"))
 
 
 def take_seat(session_id: int) -> bool:
@@ -116,6 +119,20 @@ def record_change(
     )
 
 
+def check_open(session: Session) -> None:
+    """Refuse, naming the session, a registration it does not take now: it has no seats, is
+    cancelled, or is over."""
+    if not session.takes_registrations:
+        raise ValidationError({"session": _("This session takes no registrations.")})
+    if session.is_over:
+        raise ValidationError(
+            {
+                "session": _("“%(title)s” is over: it takes no more registrations.")
+                % {"title": session.title}
+            }
+        )
+
+
 def register(
     *,
     session: Session,
@@ -125,10 +142,9 @@ def register(
     allow_clash: bool = False,
 ) -> Outcome:
     """Take a seat if one is free, else a place in line. Registering again changes nothing."""
-    if not session.takes_registrations:
-        raise ValidationError({"session": _("This session takes no registrations.")})
+    check_open(session)
     with transaction.atomic():
-        line_up(session)
+        line_up(session.pk)
         registration = (
             Registration.objects.select_for_update().filter(session=session, person=person).first()
         )
@@ -169,11 +185,13 @@ def take_place(
     return outcome_of(registration)
 
 
-def cancel(*, session: Session, person: Person, actor: User | None) -> Registration | None:
+def cancel(
+    *, session: Session, person: Person, actor: User | None, detail: str = ""
+) -> Registration | None:
     """Give up a seat or a place in line; the seat goes to the next one who can take it.
     Cancelling what is already cancelled (or never was) changes nothing."""
     with transaction.atomic():
-        line_up(session)
+        line_up(session.pk)
         registration = (
             Registration.objects.select_for_update().filter(session=session, person=person).first()
         )
@@ -182,7 +200,13 @@ def cancel(*, session: Session, person: Person, actor: User | None) -> Registrat
         had_seat = registration.status == Registration.Status.CONFIRMED
         registration.status = Registration.Status.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
-        record_change(AgendaChange.Action.CANCELLED, session=session, person=person, actor=actor)
+        record_change(
+            AgendaChange.Action.CANCELLED,
+            session=session,
+            person=person,
+            actor=actor,
+            detail=detail,
+        )
         if had_seat:
             free_seat(session.pk)
             promote(session=session, actor=actor)
@@ -190,21 +214,17 @@ def cancel(*, session: Session, person: Person, actor: User | None) -> Registrat
 
 
 def promote(*, session: Session, actor: User | None = None) -> list[Registration]:
-    """Offer free seats down the line, passing over anyone who would be in two places."""
-    promoted = []
+    """Offer free seats down the line, passing over anyone who would be in two places.
+    Nobody is given a seat at a session that is cancelled or over."""
+    promoted: list[Registration] = []
+    if not session.takes_registrations or session.is_over:
+        return promoted
     for registration in (
-        Registration.objects.in_line().filter(session=session).select_related("person")
+        Registration.objects.in_line().filter(session=session).select_related("person__user")
     ):
         busy = clashes(session=session, person=registration.person)
         if busy:
-            record_change(
-                AgendaChange.Action.SKIPPED,
-                session=session,
-                person=registration.person,
-                actor=actor,
-                detail=_("Already in %(other)s at that time.")
-                % {"other": scheduling.label(busy[0])},
-            )
+            pass_over(session=session, person=registration.person, other=busy[0], actor=actor)
             continue
         if not take_seat(session.pk):
             break
@@ -213,8 +233,91 @@ def promote(*, session: Session, actor: User | None = None) -> list[Registration
         record_change(
             AgendaChange.Action.PROMOTED, session=session, person=registration.person, actor=actor
         )
+        tell_promoted(session=session, person=registration.person)
         promoted.append(registration)
     return promoted
+
+
+def tell_promoted(*, session: Session, person: Person) -> None:
+    """Email someone given a seat from the waiting list, with the session as a calendar
+    invitation; queued in the outbox and sent after commit. Without an address, their
+    agenda tells them."""
+    user = person.user
+    if user is None or not user.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        request = ical.session_request(session, attendee=person, email=user.email)
+        when = timezone.localtime(session.start, session.summit.tz)
+        subject = _("You have a seat: %(title)s") % {"title": session.title}
+        body = _(
+            "A seat came free at %(title)s, %(when)s (%(zone)s), and it is yours: you were "
+            "next on the waiting list. The invitation is attached. If you can no longer come, "
+            "cancel your registration so that the seat goes to the next person."
+        ) % {
+            "title": session.title,
+            "when": when.strftime("%Y-%m-%d %H:%M"),
+            "zone": session.summit.time_zone,
+        }
+    outbox.send(
+        to=[user.email],
+        subject=subject,
+        body=body,
+        calendar=ical.to_bytes(request).decode(),
+        method="REQUEST",
+        purpose="waitlist-promotion",
+    )
+
+
+def pass_over(
+    *, session: Session, person: Person, other: scheduling.Bookable, actor: User | None
+) -> None:
+    """Record that someone in line was passed over, once for as long as the reason holds
+    (each edit of the session looks down the line again)."""
+    detail = _("Already in %(other)s at that time.") % {"other": scheduling.label(other)}
+    last = (
+        AgendaChange.objects.filter(session=session, person=person)
+        .values_list("action", "detail")
+        .first()
+    )
+    if last != (AgendaChange.Action.SKIPPED, detail[:500]):
+        record_change(
+            AgendaChange.Action.SKIPPED, session=session, person=person, actor=actor, detail=detail
+        )
+
+
+def fill_free_seats(*, session: Session, actor: User | None = None) -> list[Registration]:
+    """Offer free seats down the line when there are some and someone waits: after more
+    seats are offered, a registration is deleted, or the session moves so that someone in
+    line can now come. One query when there is nothing to do."""
+    if not session.takes_registrations or session.is_over:
+        return []
+    waiting = Registration.objects.in_line().filter(session=OuterRef("pk"))
+    free = Session.objects.filter(pk=session.pk, seats_taken__lt=F("capacity"))
+    if not free.filter(Exists(waiting)).exists():
+        return []
+    with transaction.atomic():
+        line_up(session.pk)
+        return promote(session=session, actor=actor)
+
+
+def release_seat(registration: Registration) -> None:
+    """Free the seat of a registration about to be deleted (in the admin, or with its
+    person), as its row says under the line's lock: the copy in hand may be older."""
+    line_up(registration.session_id)
+    seated = Registration.objects.confirmed().filter(pk=registration.pk).exists()
+    if seated:
+        free_seat(registration.session_id)
+
+
+def withdraw(*, person: Person, detail: str) -> int:
+    """Cancel every seat and place in line a person holds, each seat offered down the line;
+    returns how many were cancelled."""
+    held = Registration.objects.active().filter(person=person).select_related("session")
+    cancelled = 0
+    for registration in held:
+        if cancel(session=registration.session, person=person, actor=None, detail=detail):
+            cancelled += 1
+    return cancelled
 
 
 def star(*, session: Session, user: User) -> bool:

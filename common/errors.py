@@ -5,11 +5,21 @@ import logging
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, IntegrityError
 from rest_framework import status
+from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
 from common.bounds import beyond_ids
 
 logger = logging.getLogger(__name__)
+
+
+class Refused(APIException):
+    """A request the data's own rules refuse (deleting what the record keeps, say): a 409
+    whose detail says why and what to do instead."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The current state of the data does not allow this."
+    default_code = "conflict"
 
 
 def exception_handler(exc, context):

@@ -96,8 +96,9 @@ class Registration(models.Model):
         WAITLISTED = "waitlisted", _("On the waiting list")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # A session with registrations is cancelled, never deleted: see Session.deletion_refused.
     session = models.ForeignKey(
-        "Session", verbose_name=_("session"), on_delete=models.CASCADE, related_name="registrations"
+        "Session", verbose_name=_("session"), on_delete=models.PROTECT, related_name="registrations"
     )
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="registrations"
@@ -161,14 +162,22 @@ class AgendaChange(models.Model):
         blank=True,
         related_name="agenda_changes",
     )
+    # The record keeps its session: a session with history is cancelled, never deleted.
     session = models.ForeignKey(
         "Session",
         verbose_name=_("session"),
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="agenda_changes",
     )
     action = models.CharField(_("what"), max_length=20, choices=Action.choices)
     detail = models.CharField(_("detail"), max_length=500, blank=True)
+    seen_at = models.DateTimeField(
+        _("shown to the attendee"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When a seat given from the waiting list was first shown on their agenda."),
+    )
 
     class Meta:
         ordering = ["-at", "-id"]

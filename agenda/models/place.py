@@ -67,6 +67,13 @@ class Summit(models.Model):
 
     objects = SummitQuerySet.as_manager()
 
+    # Why a summit with sessions (which protect it) is not deleted.
+    deletion_refused = _(
+        "This summit has sessions, so it cannot be deleted. Delete its sessions first; those "
+        "with registrations or a record of changes are kept, so cancel them instead and keep "
+        "the summit."
+    )
+
     class Meta:
         ordering = ["-start_date"]
         verbose_name = _("summit")

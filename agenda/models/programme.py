@@ -175,8 +175,9 @@ class Session(SequencedModel):
         PUBLIC = "public", _("Public")
         INVITATION = "invitation", _("Invitation only")
 
+    # Deleting a summit never takes its sessions along (nor their registrations and record).
     summit = models.ForeignKey(
-        Summit, verbose_name=_("summit"), on_delete=models.CASCADE, related_name="sessions"
+        Summit, verbose_name=_("summit"), on_delete=models.PROTECT, related_name="sessions"
     )
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200)
@@ -220,6 +221,12 @@ class Session(SequencedModel):
     is_meeting = False
     noun = _("session")
     CLOSED_STATUSES = (Status.CANCELLED,)
+    # Why a session with registrations or history (both protected) is not deleted.
+    deletion_refused = _(
+        "This session has registrations or a record of changes to attendees' agendas, which "
+        "deleting it would lose. Cancel it instead (status “cancelled”): calendars and "
+        "attendees then see that it will not take place."
+    )
 
     objects = SessionQuerySet.as_manager()
 
@@ -250,6 +257,19 @@ class Session(SequencedModel):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The seat count is written only by the seat functions' conditional UPDATEs. A save of
+        # an instance read before someone registered or cancelled would otherwise write back
+        # the count it read, and sell seats twice.
+        adding = self._state.adding or kwargs.get("force_insert")
+        if not adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "seats_taken"
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("agenda:session", kwargs={"summit": self.summit.slug, "slug": self.slug})
 
@@ -270,6 +290,10 @@ class Session(SequencedModel):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def is_over(self) -> bool:
+        return self.end <= timezone.now()
 
     @property
     def blocks_time(self) -> bool:

@@ -13,17 +13,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agenda import calendar_links, seats
 from agenda.forms import NewFeedLinkForm, RevokeFeedLinkForm
 from agenda.models import FeedToken, Session
-from agenda.personal import agenda_for
+from agenda.personal import agenda_for, new_seats
 
 NEW_SECRET = "new_feed_secret"
 
 
 @login_required
 def me(request):
+    person = getattr(request.user, "person", None)
     return render(
         request,
         "me/agenda.html",
-        {"days": agenda_for(request.user), "has_person": hasattr(request.user, "person")},
+        {
+            "days": agenda_for(request.user),
+            "has_person": person is not None,
+            "new_seats": new_seats(person) if person is not None else [],
+        },
     )
 
 

@@ -5,7 +5,7 @@ from tests.factories import PersonFactory, UserFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_log_in_star_register_and_find_both_in_my_agenda(page, live_server, site):
+def test_log_in_star_register_and_find_both_in_my_agenda(page, live_server, site, clock):
     user = UserFactory(username="amelie", password="Summit-amelie-2025")
     PersonFactory(name="Amélie Durand", user=user, is_public=False)
 

@@ -101,6 +101,11 @@ def test_agenda_queries_do_not_grow(client, django_assert_num_queries, size):
         SessionRoleFactory(session=session, person=person)
         Registration.objects.create(session=session, person=person, status="waitlisted")
         Star.objects.create(session=session, user=user)
+        seated = SessionFactory(
+            room=RoomFactory(venue=venue), summit=venue.summit, start=start, capacity=5
+        )
+        Registration.objects.create(session=seated, person=person, status="confirmed")
+        AgendaChange.objects.create(session=seated, person=person, action="promoted")
         meeting = MeetingFactory(
             summit=venue.summit,
             status="confirmed",
@@ -110,8 +115,10 @@ def test_agenda_queries_do_not_grow(client, django_assert_num_queries, size):
         )
         MeetingParticipantFactory(meeting=meeting, person=person)
     client.force_login(user)
-    with django_assert_num_queries(12):
-        assert client.get("/me/").status_code == 200
+    # + seats given from a waiting list since the last visit, and marking them seen
+    with django_assert_num_queries(14):
+        response = client.get("/me/")
+    assert (response.status_code, len(response.context["new_seats"])) == (200, size)
 
 
 def test_the_calendar_page_needs_a_login(client):
@@ -140,3 +147,56 @@ def test_revoking_a_link_that_is_not_a_number_is_a_404(client):
     client.force_login(UserFactory())
     assert client.post("/me/calendar/", {"revoke": "abc"}).status_code == 404
     assert client.post("/me/calendar/", {"revoke": "²"}).status_code == 404
+
+
+def test_a_seat_is_kept_when_the_session_moves_onto_another_and_the_clash_is_shown(
+    client, site, attendee, staff_user
+):
+    health, panel = site["sessions"]["health"], site["sessions"]["panel"]
+    SessionRoleFactory(session=panel, person=attendee.person, role="participant")
+    client.force_login(attendee)
+    client.post(f"/me/registrations/{health.pk}/")
+    moved = {"start": "2025-02-10T10:30:00+01:00", "end": "2025-02-10T12:00:00+01:00"}
+    assert api(staff_user).patch(f"/api/v1/sessions/{health.pk}/", moved).status_code == 200
+    entry = agenda(client)["AI in health and science"]
+    assert (entry.registration.status, entry.warnings) == (
+        "confirmed",
+        [
+            "Amélie Durand is already in session “AI in health and science” "
+            "at Mon 10 Feb 10:30–12:00."
+        ],
+    )
+
+
+def test_a_session_that_is_over_takes_no_registrations(client, site, attendee, clock):
+    health = site["sessions"]["health"]
+    clock(paris(10, 16))
+    refusal = "“AI in health and science” is over: it takes no more registrations."
+    client.force_login(attendee)
+    response = client.post(f"/me/registrations/{health.pk}/", follow=True)
+    assert [str(message) for message in response.context["messages"]] == [refusal]
+    answer = api(attendee).post("/api/v1/me/registrations/", {"session": health.pk})
+    assert (answer.status_code, answer.json()) == (400, {"session": [refusal]})
+    page = client.get(health.get_absolute_url()).content.decode()
+    assert "Registration is closed: this session is over." in page
+    assert f'action="/me/registrations/{health.pk}/"' not in page
+    assert Registration.objects.count() == 0
+
+
+def test_a_seat_from_the_waiting_list_is_told_on_the_agenda_once(client, site, attendee):
+    health = site["sessions"]["health"]
+    health.capacity = 1
+    health.save()
+    other = api(UserFactory())
+    other.post("/api/v1/me/registrations/", {"session": health.pk})
+    api(attendee).post("/api/v1/me/registrations/", {"session": health.pk})
+    client.force_login(attendee)
+    assert client.get("/me/").context["new_seats"] == []
+    other.delete(f"/api/v1/me/registrations/{health.pk}/")
+    response = client.get("/me/")
+    assert [change.session for change in response.context["new_seats"]] == [health]
+    assert (
+        "You have a seat at “AI in health and science” now: a seat came free and you were next "
+        "on the waiting list." in response.content.decode()
+    )
+    assert client.get("/me/").context["new_seats"] == []
