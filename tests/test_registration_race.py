@@ -7,24 +7,16 @@ import http.cookiejar
 import json
 import os
 import random
-import secrets
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
-from contextlib import contextmanager
 from functools import partial
-from pathlib import Path
 
-import dj_database_url
-from django.conf import settings
+from tests.live import environment, free_port, gunicorn, manage, own_database
 
-BASE = Path(settings.BASE_DIR)
 SEED = """
 import json
 from datetime import date, datetime, time, timedelta
@@ -52,90 +44,6 @@ print(json.dumps({"seats_taken": s.seats_taken,
 """
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def race_database(tmp_path):
-    """A database of its own: a file for SQLite, a fresh database on the PostgreSQL server."""
-    configured = settings.DATABASES["default"]
-    if configured["ENGINE"] != "django.db.backends.postgresql":
-        yield f"sqlite:///{tmp_path / 'race.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"race_{secrets.token_hex(4)}"
-    server = dj_database_url.parse(os.environ["DATABASE_URL"])
-    params = {
-        "host": server["HOST"],
-        "port": server["PORT"] or 5432,
-        "user": server["USER"],
-        "password": server["PASSWORD"] or None,
-        "dbname": "postgres",
-        "autocommit": True,
-    }
-    with psycopg.connect(**params) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        auth = f"{server['USER']}:{server['PASSWORD']}" if server["PASSWORD"] else server["USER"]
-        yield f"postgres://{auth}@{server['HOST']}:{params['port']}/{name}"
-    finally:
-        with psycopg.connect(**params) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def manage(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
-@contextmanager
-def server(env, port):
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "summit.wsgi",
-            "--workers",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        cwd=BASE,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/", timeout=2)
-                break
-            except (urllib.error.URLError, ConnectionError) as error:
-                assert process.poll() is None, process.stderr.read()
-                assert time.monotonic() < deadline, f"server did not start: {error}"
-                time.sleep(0.2)
-        yield
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        process.stderr.close()
-
-
 def register(port, session, token):
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/api/v1/me/registrations/",
@@ -150,22 +58,9 @@ def register(port, session, token):
         return error.code, error.read().decode()
 
 
-def race_env(url, tmp_path):
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": "race-test-" + secrets.token_hex(16),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "API_USER_RATE": "100000/min",
-        "API_ANON_RATE": "100000/min",
-        "STATIC_ROOT": str(tmp_path / "static"),
-    }
-
-
 def test_forty_people_racing_for_ten_seats_get_exactly_ten(tmp_path):
-    with race_database(tmp_path) as url:
-        env = race_env(url, tmp_path)
+    with own_database(tmp_path, prefix="race") as url:
+        env = environment(url, STATIC_ROOT=str(tmp_path / "static"))
         manage(env, "migrate", "--noinput")
         seeded = json.loads(manage(env, "shell", "-c", SEED).strip().splitlines()[-1])
         port = free_port()
@@ -176,7 +71,7 @@ def test_forty_people_racing_for_ten_seats_get_exactly_ten(tmp_path):
             start.wait(timeout=30)
             answers.append(register(port, seeded["session"], token))
 
-        with server(env, port):
+        with gunicorn(env, port, log=tmp_path / "gunicorn.log"):
             threads = [threading.Thread(target=click, args=(token,)) for token in seeded["tokens"]]
             for thread in threads:
                 thread.start()
@@ -275,8 +170,8 @@ def test_staff_edits_never_undo_what_attendees_do(tmp_path):
     workshop through the API and the admin form: the seat count stays the number of people
     with a seat, never above the seats, and the waiting list runs 1..n."""
     seconds = float(os.environ.get("SUMMIT_RACE_SECONDS", "20"))
-    with race_database(tmp_path) as url:
-        env = race_env(url, tmp_path)
+    with own_database(tmp_path, prefix="race") as url:
+        env = environment(url, STATIC_ROOT=str(tmp_path / "static"))
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")  # the admin's pages, as in production
         seeded = json.loads(manage(env, "shell", "-c", MIXED_SEED).strip().splitlines()[-1])
@@ -351,7 +246,7 @@ def test_staff_edits_never_undo_what_attendees_do(tmp_path):
             except Exception as error:  # an assertion in a thread, reported below
                 failures.append(error)
 
-        with server(env, port):
+        with gunicorn(env, port, log=tmp_path / "gunicorn.log"):
             threads = [threading.Thread(target=run, args=(task,)) for task in tasks]
             for thread in threads:
                 thread.start()
