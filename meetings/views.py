@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.private import private_page
 from meetings import lifecycle
 from meetings.models import Meeting
 
@@ -18,12 +19,14 @@ def my_meetings(user):
     return Meeting.objects.visible_to(user).of_person(person).with_participants(user)
 
 
+@private_page
 @login_required
 def meeting_list(request):
     meetings = my_meetings(request.user).order_by("window_start", "id")
     return render(request, "meetings/meeting_list.html", {"meetings": meetings})
 
 
+@private_page
 @login_required
 def meeting_detail(request, pk):
     queryset = Meeting.objects.visible_to(request.user).with_participants(request.user)
@@ -45,6 +48,7 @@ def meeting_detail(request, pk):
     )
 
 
+@private_page
 @login_required
 @require_POST
 def answer(request, pk):

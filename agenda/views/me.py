@@ -14,10 +14,12 @@ from agenda import calendar_links, seats
 from agenda.forms import NewFeedLinkForm, RevokeFeedLinkForm
 from agenda.models import FeedToken, Session
 from agenda.personal import agenda_for, new_seats
+from common.private import private_page
 
 NEW_SECRET = "new_feed_secret"
 
 
+@private_page
 @login_required
 def me(request):
     person = getattr(request.user, "person", None)
@@ -44,6 +46,7 @@ def fetched(request):
     return request.headers.get("X-Requested-With") == "fetch"
 
 
+@private_page
 @login_required
 @require_POST
 def toggle_star(request, session_id):
@@ -57,6 +60,7 @@ def toggle_star(request, session_id):
     return back(request, session)
 
 
+@private_page
 @login_required
 @require_POST
 def registration(request, session_id):
@@ -77,6 +81,7 @@ def registration(request, session_id):
     return back(request, session)
 
 
+@private_page
 @login_required
 @require_http_methods(["GET", "POST"])
 def calendar(request):
