@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from common.private import private_page
 from meetings import lifecycle
@@ -20,6 +20,7 @@ def my_meetings(user):
 
 
 @private_page
+@require_safe
 @login_required
 def meeting_list(request):
     meetings = my_meetings(request.user).order_by("window_start", "id")
@@ -27,6 +28,7 @@ def meeting_list(request):
 
 
 @private_page
+@require_safe
 @login_required
 def meeting_detail(request, pk):
     queryset = Meeting.objects.visible_to(request.user).with_participants(request.user)
@@ -49,8 +51,8 @@ def meeting_detail(request, pk):
 
 
 @private_page
-@login_required
 @require_POST
+@login_required
 def answer(request, pk):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
     person = getattr(request.user, "person", None)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agenda import calendar_links, seats
 from agenda.forms import NewFeedLinkForm, RevokeFeedLinkForm
@@ -20,6 +20,7 @@ NEW_SECRET = "new_feed_secret"
 
 
 @private_page
+@require_safe
 @login_required
 def me(request):
     person = getattr(request.user, "person", None)
@@ -47,8 +48,8 @@ def fetched(request):
 
 
 @private_page
-@login_required
 @require_POST
+@login_required
 def toggle_star(request, session_id):
     session = get_object_or_404(Session.objects.visible_to(request.user), pk=session_id)
     if request.POST.get("action") == "unstar":
@@ -61,8 +62,8 @@ def toggle_star(request, session_id):
 
 
 @private_page
-@login_required
 @require_POST
+@login_required
 def registration(request, session_id):
     session = get_object_or_404(Session.objects.visible_to(request.user), pk=session_id)
     person = seats.person_for(request.user)
@@ -82,8 +83,8 @@ def registration(request, session_id):
 
 
 @private_page
-@login_required
 @require_http_methods(["GET", "POST"])
+@login_required
 def calendar(request):
     if request.method == "POST":
         if "revoke" in request.POST:
