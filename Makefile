@@ -8,6 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # A date such as 2026-12-14 places the demo summit on other dates (whole weeks from its own).
 DEMO_START ?=
+# Commands on this checkout's own database run with DEBUG on (unless DEBUG is set): with it
+# off the settings refuse the development SECRET_KEY.
+MANAGE := DEBUG=$${DEBUG:-1} $(BIN)/python manage.py
 
 .PHONY: run test lint install migrate demo bench test-postgres messages schema clean
 
@@ -22,10 +25,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	$(MANAGE) migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py load_demo $(if $(DEMO_START),--start $(DEMO_START))
+	$(MANAGE) load_demo $(if $(DEMO_START),--start $(DEMO_START))
 
 # The web server and, beside it, the worker that sends email after the response.
 run: demo
@@ -42,7 +45,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(MANAGE) makemigrations --check --dry-run
 	DEBUG=0 HTTPS=1 SECURE_HSTS_SECONDS=31536000 ALLOWED_HOSTS=summit.example.org \
 		SUMMIT_ORGANIZER_EMAIL=protocol@summit.example.org \
 		SECRET_KEY=lint-only-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP \
@@ -55,12 +58,12 @@ test-postgres: install
 # Refresh the French catalogue after changing strings (needs GNU gettext), then translate
 # the new entries in summit/locale/fr/LC_MESSAGES/django.po and run this again to compile it.
 messages: install
-	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=tests --no-obsolete
-	$(BIN)/python manage.py compilemessages -l fr --ignore=.venv
+	$(MANAGE) makemessages -l fr --ignore=.venv --ignore=tests --no-obsolete
+	$(MANAGE) compilemessages -l fr --ignore=.venv
 
 # The committed OpenAPI description; a test fails when it is stale.
 schema: install
-	$(BIN)/python manage.py spectacular --file openapi.yaml --validate --fail-on-warn
+	$(MANAGE) spectacular --file openapi.yaml --validate --fail-on-warn
 
 # Speed is measured here, never in the test suite.
 bench: install

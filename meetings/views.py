@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from common.private import private_page
 from meetings import lifecycle
 from meetings.models import Meeting
 
@@ -18,12 +19,16 @@ def my_meetings(user):
     return Meeting.objects.visible_to(user).of_person(person).with_participants(user)
 
 
+@private_page
+@require_safe
 @login_required
 def meeting_list(request):
     meetings = my_meetings(request.user).order_by("window_start", "id")
     return render(request, "meetings/meeting_list.html", {"meetings": meetings})
 
 
+@private_page
+@require_safe
 @login_required
 def meeting_detail(request, pk):
     queryset = Meeting.objects.visible_to(request.user).with_participants(request.user)
@@ -45,8 +50,9 @@ def meeting_detail(request, pk):
     )
 
 
-@login_required
+@private_page
 @require_POST
+@login_required
 def answer(request, pk):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
     person = getattr(request.user, "person", None)

@@ -10,12 +10,13 @@ from agenda import seats
 from agenda.api.serializers import SessionSerializer
 from agenda.models import Registration, Session, Star
 from agenda.personal import personal_items
+from common.private import PrivateAnswersMixin
 from common.serializers import StrictSerializer
 from meetings.api.serializers import MeetingSerializer
 from people.api.serializers import PersonSerializer
 
 
-class MeView(APIView):
+class MeView(PrivateAnswersMixin, APIView):
     """The caller's own profile and agenda: their sessions and their meetings."""
 
     permission_classes = [IsAuthenticated]
@@ -75,7 +76,7 @@ class RegistrationSerializer(StrictSerializer):
     message = serializers.CharField(read_only=True, help_text="The outcome, in words.")
 
 
-class MyStarsView(APIView):
+class MyStarsView(PrivateAnswersMixin, APIView):
     """Star a session for the caller's agenda (POST); list the starred sessions (GET)."""
 
     permission_classes = [IsAuthenticated]
@@ -94,7 +95,7 @@ class MyStarsView(APIView):
         return Response({"session": session.pk}, status=status.HTTP_201_CREATED)
 
 
-class MyStarView(APIView):
+class MyStarView(PrivateAnswersMixin, APIView):
     """Unstar a session (DELETE); unstarring twice is harmless."""
 
     permission_classes = [IsAuthenticated]
@@ -115,7 +116,7 @@ def registration_answer(outcome):
     }
 
 
-class MyRegistrationsView(APIView):
+class MyRegistrationsView(PrivateAnswersMixin, APIView):
     """Register for a session with limited seats (POST): a seat if one is free, else a place
     on the waiting list, said in words. GET lists the caller's registrations."""
 
@@ -146,7 +147,7 @@ class MyRegistrationsView(APIView):
         return Response(registration_answer(outcome), status=status.HTTP_201_CREATED)
 
 
-class MyRegistrationView(APIView):
+class MyRegistrationView(PrivateAnswersMixin, APIView):
     """Cancel a registration (DELETE): the seat goes to the next in line who is free then.
     Cancelling twice is harmless."""
 

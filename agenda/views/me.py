@@ -8,16 +8,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agenda import calendar_links, seats
 from agenda.forms import NewFeedLinkForm, RevokeFeedLinkForm
 from agenda.models import FeedToken, Session
 from agenda.personal import agenda_for, new_seats
+from common.private import private_page
 
 NEW_SECRET = "new_feed_secret"
 
 
+@private_page
+@require_safe
 @login_required
 def me(request):
     person = getattr(request.user, "person", None)
@@ -44,8 +47,9 @@ def fetched(request):
     return request.headers.get("X-Requested-With") == "fetch"
 
 
-@login_required
+@private_page
 @require_POST
+@login_required
 def toggle_star(request, session_id):
     session = get_object_or_404(Session.objects.visible_to(request.user), pk=session_id)
     if request.POST.get("action") == "unstar":
@@ -57,8 +61,9 @@ def toggle_star(request, session_id):
     return back(request, session)
 
 
-@login_required
+@private_page
 @require_POST
+@login_required
 def registration(request, session_id):
     session = get_object_or_404(Session.objects.visible_to(request.user), pk=session_id)
     person = seats.person_for(request.user)
@@ -77,8 +82,9 @@ def registration(request, session_id):
     return back(request, session)
 
 
-@login_required
+@private_page
 @require_http_methods(["GET", "POST"])
+@login_required
 def calendar(request):
     if request.method == "POST":
         if "revoke" in request.POST:

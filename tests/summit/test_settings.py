@@ -1,7 +1,12 @@
-"""What the settings switch on for the whole API: token authentication, throttling and
-conditional GETs."""
+"""What the settings switch on for the whole API (token authentication, throttling and
+conditional GETs) and what they refuse or trust."""
+
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings as django_settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -47,3 +52,54 @@ def test_lists_and_details_answer_304_to_a_matching_etag(site):
         client.get(f"/api/v1/sessions/{panel.pk}/", HTTP_IF_NONE_MATCH=detail["ETag"]).status_code
         == 200
     )
+
+
+def import_settings(code="", **env):
+    """Import the settings in a fresh interpreter (no pytest in it), with `env` on top of an
+    environment cleared of what the settings read; run `code` after."""
+    environ = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "TRUSTED_PROXIES"}
+    }
+    return subprocess.run(
+        [sys.executable, "-c", f"import summit.settings as settings\n{code}"],
+        cwd=django_settings.BASE_DIR,
+        env={**environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_server_refuses_the_development_key_without_debug():
+    refused = import_settings(DEBUG="0")
+    assert refused.returncode == 1
+    assert (
+        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY is the development key, "
+        "which is public, and DEBUG is off." in refused.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    "env", [{"DEBUG": "1"}, {"DEBUG": "0", "SECRET_KEY": "a-real-key-" + "x" * 50}]
+)
+def test_debug_or_a_key_of_its_own_starts(env):
+    started = import_settings(**env)
+    assert started.returncode == 0, started.stderr
+
+
+@pytest.mark.parametrize(
+    "proxies, header",
+    [("0", "None"), ("", "None"), ("1", "('HTTP_X_FORWARDED_PROTO', 'https')")],
+)
+def test_the_https_header_is_trusted_only_behind_a_proxy(proxies, header):
+    env = {"DEBUG": "1"} | ({"TRUSTED_PROXIES": proxies} if proxies else {})
+    imported = import_settings("print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))", **env)
+    assert imported.stdout.strip() == header, imported.stderr
+
+
+def test_a_client_cannot_claim_https_without_a_proxy(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/", HTTP_X_FORWARDED_PROTO="https")
+    assert (response.status_code, response["Location"]) == (301, "https://testserver/")
