@@ -1,0 +1,48 @@
+"""Refuse request input that no view can store, before any view sees it."""
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+API_PREFIX = "/api/"
+NUL = "\x00"
+
+
+def refusal(
+    request: HttpRequest, *, status: int, message: str, field: str | None = None
+) -> HttpResponse:
+    """The answer to refused input: JSON in the API's error shape under /api/ (the field
+    named when there is one), plain text elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        detail: dict[str, object] = {field: [message]} if field else {"detail": message}
+        return JsonResponse(detail, status=status)
+    # Plain text: a parameter name the client chose is never rendered as HTML.
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the address, a query parameter or a form field is a 400 naming
+    it: PostgreSQL cannot store or even compare text holding one, so a view that passes it
+    on would fail with a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if NUL in request.path:
+            return refusal(
+                request,
+                status=400,
+                message="The address contains a NUL character.",
+            )
+        for data in (request.GET, request.POST):
+            for name, values in data.lists():
+                if NUL in name or any(NUL in value for value in values):
+                    shown = name.replace(NUL, "\\0")
+                    return refusal(
+                        request,
+                        status=400,
+                        field=shown,
+                        message=f"“{shown}” contains a NUL character, which is not allowed.",
+                    )
+        return self.get_response(request)

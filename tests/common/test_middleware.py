@@ -1,0 +1,41 @@
+import pytest
+
+from agenda.models import FeedToken
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_nul_in_a_query_parameter_is_a_400_naming_it(client, site):
+    response = client.get("/ai/people/", {"organisation": "\x00"})
+    assert (response.status_code, response["Content-Type"]) == (400, "text/plain; charset=utf-8")
+    assert "“organisation” contains a NUL character" in response.content.decode()
+
+
+def test_a_nul_in_a_parameter_name_is_refused_without_reflecting_it(client, site):
+    response = client.get("/ai/people/?%3Cb%3E%00=1")
+    assert response.status_code == 400
+    assert response.content.decode() == "“<b>\\0” contains a NUL character, which is not allowed."
+
+
+def test_a_nul_in_a_form_field_is_a_400_and_nothing_is_stored(client, site, staff_user):
+    client.force_login(staff_user)
+    response = client.post("/me/calendar/", {"label": "Work\x00"})
+    assert response.status_code == 400
+    assert "“label”" in response.content.decode()
+    assert not FeedToken.objects.exists()
+
+
+def test_a_nul_in_an_api_filter_is_a_400_in_the_api_error_shape(client, site):
+    response = client.get("/api/v1/sessions/", {"room": "\x00"})
+    assert response.status_code == 400
+    assert response.json() == {"room": ["“room” contains a NUL character, which is not allowed."]}
+
+
+def test_a_nul_in_an_api_address_is_a_400_in_the_api_error_shape(client, site):
+    response = client.get("/api/v1/sessions/%00/")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The address contains a NUL character."}
+
+
+def test_text_without_nul_passes(client, site):
+    assert client.get("/ai/people/", {"organisation": "ec"}).status_code == 200
