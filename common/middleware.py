@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 API_PREFIX = "/api/"
@@ -20,6 +22,34 @@ def refusal(
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
+def too_large(request: HttpRequest) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return refusal(
+        request, status=413, message=f"The request body is larger than the {limit} bytes allowed."
+    )
+
+
+class RefuseOversizedBodyMiddleware:
+    """A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 saying so, before anything
+    reads it. Django enforces the limit only where it parses forms itself; the API reads
+    its JSON from the stream. Files in a multipart upload are streamed to disk, so the
+    limit does not apply to them (Django still holds the form fields beside them to it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        multipart = request.content_type == "multipart/form-data"
+        if limit is not None and length > limit and not multipart:
+            return too_large(request)
+        return self.get_response(request)
+
+
 class RefuseNulMiddleware:
     """A NUL character in the address, a query parameter or a form field is a 400 naming
     it: PostgreSQL cannot store or even compare text holding one, so a view that passes it
@@ -35,7 +65,11 @@ class RefuseNulMiddleware:
                 status=400,
                 message="The address contains a NUL character.",
             )
-        for data in (request.GET, request.POST):
+        try:
+            form = request.POST
+        except RequestDataTooBig:
+            return too_large(request)
+        for data in (request.GET, form):
             for name, values in data.lists():
                 if NUL in name or any(NUL in value for value in values):
                     shown = name.replace(NUL, "\\0")
