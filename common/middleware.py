@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from common.renderers import without_markup
+
 API_PREFIX = "/api/"
 NUL = "\x00"
 
@@ -17,7 +19,9 @@ def refusal(
     named when there is one), plain text elsewhere."""
     if request.path.startswith(API_PREFIX):
         detail: dict[str, object] = {field: [message]} if field else {"detail": message}
-        return JsonResponse(detail, status=status)
+        response = JsonResponse(detail, status=status)
+        response.content = without_markup(response.content)
+        return response
     # Plain text: a parameter name the client chose is never rendered as HTML.
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 

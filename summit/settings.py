@@ -142,6 +142,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "common.pagination.Pagination",
     # JSON only: form encodings would read an empty field as an absent one.
     "DEFAULT_PARSER_CLASSES": ["common.parsers.StrictJSONParser"],
+    # Answers may quote the request: markup in them is escaped.
+    "DEFAULT_RENDERER_CLASSES": [
+        "common.renderers.EscapedJSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

@@ -79,3 +79,10 @@ def test_a_one_megabyte_field_is_a_400_naming_it(site, staff_user):
     response = api(staff_user).post("/api/v1/sessions/", body)
     assert (response.status_code, list(response.json())) == (400, ["title"])
     assert not Session.objects.filter(slug="code-of-practice").exists()
+
+
+def test_an_api_parameter_name_is_quoted_without_markup(client, site):
+    response = client.get("/api/v1/sessions/?%3Cb%3E%00=1")
+    assert response.status_code == 400
+    assert b"<b>" not in response.content
+    assert list(response.json()) == ["<b>\\0"]
