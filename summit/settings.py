@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "summit.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "common.middleware.RefuseOversizedBodyMiddleware",
+    "common.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -152,9 +154,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "common.pagination.Pagination",
     # JSON only: form encodings would read an empty field as an absent one.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    # And JSON out: no HTML pages of the browsable API (the documentation is at /api/docs/).
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["common.parsers.StrictJSONParser"],
+    # And JSON out, with markup quoted from the request escaped; no HTML pages of the
+    # browsable API (the documentation is at /api/docs/).
+    "DEFAULT_RENDERER_CLASSES": ["common.renderers.EscapedJSONRenderer"],
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from agenda import calendar_links, timetable
+from agenda.forms import DirectoryFilterForm
 from agenda.models import Session, SessionRole, Summit
 from people.models import Organisation, Person
 
@@ -24,8 +25,11 @@ def directory(request, summit):
     )
     organisations = Organisation.objects.filter(people__in=people).distinct().order_by("name")
     country_codes = sorted({code for code in people.values_list("country", flat=True) if code})
-    organisation = request.GET.get("organisation", "")
-    country = request.GET.get("country", "").upper()
+    filters = DirectoryFilterForm(request.GET)
+    if not filters.is_valid():
+        people = people.none()
+    organisation = filters.cleaned_data.get("organisation", "")
+    country = filters.cleaned_data.get("country", "")
     if organisation:
         people = people.filter(organisation__slug=organisation)
     if country:

@@ -46,6 +46,13 @@ def test_participants_and_staff_see_more_of_the_directory(client, site, staff_us
     }
 
 
+def test_a_directory_filter_that_is_no_slug_or_country_code_lists_no_one(client, site):
+    for query in [{"organisation": "<b>ec"}, {"country": "ITA"}, {"organisation": "x" * 101}]:
+        response = client.get("/ai/people/", query)
+        assert names(response) == set()
+        assert b"<b>ec" not in response.content
+
+
 def test_the_directory_filters_by_organisation_and_country(client, site, staff_user):
     client.force_login(staff_user)
     assert names(client.get("/ai/people/", {"organisation": "ec"})) == {"Henna Virkkunen"}

@@ -1,0 +1,86 @@
+"""Refuse request input that no view can store, before any view sees it."""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from common.renderers import without_markup
+
+API_PREFIX = "/api/"
+NUL = "\x00"
+
+
+def refusal(
+    request: HttpRequest, *, status: int, message: str, field: str | None = None
+) -> HttpResponse:
+    """The answer to refused input: JSON in the API's error shape under /api/ (the field
+    named when there is one), plain text elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        detail: dict[str, object] = {field: [message]} if field else {"detail": message}
+        response = JsonResponse(detail, status=status)
+        response.content = without_markup(response.content)
+        return response
+    # Plain text: a parameter name the client chose is never rendered as HTML.
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return refusal(
+        request, status=413, message=f"The request body is larger than the {limit} bytes allowed."
+    )
+
+
+class RefuseOversizedBodyMiddleware:
+    """A body larger than DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 saying so, before anything
+    reads it. Django enforces the limit only where it parses forms itself; the API reads
+    its JSON from the stream. Files in a multipart upload are streamed to disk, so the
+    limit does not apply to them (Django still holds the form fields beside them to it)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        multipart = request.content_type == "multipart/form-data"
+        if limit is not None and length > limit and not multipart:
+            return too_large(request)
+        return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """A NUL character in the address, a query parameter or a form field is a 400 naming
+    it: PostgreSQL cannot store or even compare text holding one, so a view that passes it
+    on would fail with a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if NUL in request.path:
+            return refusal(
+                request,
+                status=400,
+                message="The address contains a NUL character.",
+            )
+        try:
+            form = request.POST
+        except RequestDataTooBig:
+            return too_large(request)
+        for data in (request.GET, form):
+            for name, values in data.lists():
+                if NUL in name or any(NUL in value for value in values):
+                    shown = name.replace(NUL, "\\0")
+                    return refusal(
+                        request,
+                        status=400,
+                        field=shown,
+                        message=f"“{shown}” contains a NUL character, which is not allowed.",
+                    )
+        return self.get_response(request)
