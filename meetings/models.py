@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Room, SequencedModel, SequencedQuerySet, Summit, Venue
+from common.versions import VersionedQuerySet
 from people.models import Person
 
 if TYPE_CHECKING:
@@ -247,6 +248,8 @@ class MeetingParticipant(models.Model):
         _("response"), max_length=20, choices=Response.choices, default=Response.PENDING
     )
     responded_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "-is_principal", "id"]

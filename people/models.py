@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from common.versions import VersionedQuerySet
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
@@ -30,6 +32,8 @@ class Organisation(models.Model):
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), blank=True)
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -39,7 +43,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class PersonQuerySet(models.QuerySet["Person"]):
+class PersonQuerySet(VersionedQuerySet["Person"]):
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """People whose profile the user may see: public ones, themselves, and all for staff."""
         if user.is_staff:
@@ -127,6 +131,8 @@ class Delegation(models.Model):
     members = models.ManyToManyField(
         Person, verbose_name=_("members"), blank=True, related_name="delegations"
     )
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

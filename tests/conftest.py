@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from meetings.models import Meeting
@@ -34,6 +35,13 @@ def require(part, available, reason):
     if part in REQUIRED_PARTS:
         pytest.fail(f"{message} (required here by SUMMIT_REQUIRE)", pytrace=False)
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: its database starts afresh, so renderings kept
+    by an earlier test may carry the same programme version."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from common.versions import VersionedQuerySet
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -29,7 +31,7 @@ def validate_summit_slug(value: str) -> None:
         )
 
 
-class SummitQuerySet(models.QuerySet["Summit"]):
+class SummitQuerySet(VersionedQuerySet["Summit"]):
     def current(self, today: date | None = None) -> "Summit | None":
         """The summit under way, else the next one, else the latest one."""
         today = today or timezone.now().date()
@@ -125,6 +127,8 @@ class Venue(models.Model):
     description = models.TextField(_("description"), blank=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["summit", "name"]
         verbose_name = _("venue")
@@ -155,6 +159,8 @@ class TravelTime(models.Model):
         Venue, verbose_name=_("to"), on_delete=models.CASCADE, related_name="travel_to"
     )
     minutes = models.PositiveSmallIntegerField(_("minutes"))
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["origin", "destination"]
@@ -194,6 +200,8 @@ class Room(models.Model):
     )
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["venue", "position", "name"]
         verbose_name = _("room")
@@ -220,6 +228,8 @@ class Track(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["summit", "name"]

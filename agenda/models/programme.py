@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.models.attendance import Registration, Star
 from agenda.models.place import Room, Summit, Track
+from common.versions import VersionedQuerySet
 from people.models import Person
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class SequencedModel(models.Model):
 _Item = TypeVar("_Item", bound=SequencedModel)
 
 
-class SequencedQuerySet(models.QuerySet[_Item]):
+class SequencedQuerySet(VersionedQuerySet[_Item]):
     """Reads shared by every calendar item."""
 
     def overlapping(self, start: datetime, end: datetime) -> Self:
@@ -97,8 +98,16 @@ class SequencedQuerySet(models.QuerySet[_Item]):
         closed = Q(status__in=self.model.CLOSED_STATUSES, end__lt=now or timezone.now())
         return self.exclude(closed)
 
+    def next_unlisting(self, now: datetime | None = None) -> datetime | None:
+        """When the next closed item still listed leaves the feeds (`still_listed`)."""
+        closed = self.filter(status__in=self.model.CLOSED_STATUSES, end__gte=now or timezone.now())
+        return closed.aggregate(models.Min("end"))["end__min"]
+
 
 class SessionQuerySet(SequencedQuerySet["Session"]):
+    # A seat taken or freed changes no programme page, feed or export.
+    quiet_fields = ("seats_taken",)
+
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """The one rule for who sees a session: public ones, one's own, all for staff."""
         if user.is_staff:
@@ -317,6 +326,8 @@ class SessionRole(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "position", "id"]
