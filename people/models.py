@@ -46,11 +46,17 @@ class Organisation(models.Model):
 class PersonQuerySet(VersionedQuerySet["Person"]):
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """People whose profile the user may see: public ones, themselves, and all for staff."""
-        if user.is_staff:
-            return self
-        if user.is_authenticated:
-            return self.filter(Q(is_public=True) | Q(user=user))
-        return self.filter(is_public=True)
+        return self.filter(visible_condition(user))
+
+
+def visible_condition(user: User | AnonymousUser, path: str = "") -> Q:
+    """The rule of `PersonQuerySet.visible_to` as a condition on a relation (`path`, such as
+    "person__"), so that a query can apply it by a join rather than a list of people."""
+    if user.is_staff:
+        return Q()
+    if user.is_authenticated:
+        return Q(**{f"{path}is_public": True}) | Q(**{f"{path}user": user})
+    return Q(**{f"{path}is_public": True})
 
 
 class Person(models.Model):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from agenda.models.attendance import Registration, Star
 from agenda.models.place import Room, Summit, Track
 from common.versions import VersionedQuerySet
-from people.models import Person
+from people.models import Person, visible_condition
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -126,7 +126,8 @@ class SessionQuerySet(SequencedQuerySet["Session"]):
 
     def with_people(self, user: User | AnonymousUser) -> Self:
         """Rooms, venues, tracks and the people the user may see, in a fixed number of queries."""
-        roles = SessionRole.objects.filter(person__in=Person.objects.visible_to(user))
+        # By a join: a list of visible people is probed once per session and person.
+        roles = SessionRole.objects.filter(visible_condition(user, "person__"))
         return self.select_related("summit", "room__venue", "track").prefetch_related(
             models.Prefetch("roles", queryset=roles.select_related("person__organisation"))
         )
@@ -149,8 +150,9 @@ class SessionQuerySet(SequencedQuerySet["Session"]):
     def search(self, text: str, user: User | AnonymousUser) -> Self:
         """Title, abstract, or the name of someone on the session whom the user may see."""
         named = SessionRole.objects.filter(
+            visible_condition(user, "person__"),
             session=OuterRef("pk"),
-            person__in=Person.objects.visible_to(user).filter(name__icontains=text),
+            person__name__icontains=text,
         )
         return self.filter(Q(title__icontains=text) | Q(abstract__icontains=text) | Exists(named))
 
