@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from common.models import Version
 
@@ -49,8 +50,11 @@ class VersionedQuerySet(models.QuerySet[_M]):
     quiet_fields: Collection[str] = ()
 
     def update(self, **kwargs: Any) -> int:
+        quiet = set(kwargs) <= set(self.quiet_fields)
+        if not quiet:
+            kwargs = {**stamped(self.model), **kwargs}
         changed = super().update(**kwargs)
-        if changed and not set(kwargs) <= set(self.quiet_fields):
+        if changed and not quiet:
             bump()
         return changed
 
@@ -59,6 +63,16 @@ class VersionedQuerySet(models.QuerySet[_M]):
         if created:
             bump()
         return created
+
+
+def stamped(model: type[models.Model]) -> dict[str, Any]:
+    """A bulk update is a modification too: `auto_now` fields move as they do on a save, so
+    the Last-Modified and ETags worked out from them (agenda.conditional) see it."""
+    return {
+        field.name: timezone.now()
+        for field in model._meta.concrete_fields
+        if getattr(field, "auto_now", False)
+    }
 
 
 def _moved(sender, **kwargs: Any) -> None:

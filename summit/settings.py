@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "summit.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, which serves static files compressed beforehand.
+    "common.compression.CompressionMiddleware",
     "common.middleware.RefuseOversizedBodyMiddleware",
     "common.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -216,6 +218,14 @@ STORAGES = {
     },
 }
 
+# Rendered pages, feeds and exports are kept here (agenda.cached), under the programme's
+# version: local memory for one machine, Redis (CACHE_URL=redis://...) for several.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "1000"))},
+    }
+}
 if os.environ.get("CACHE_URL", "").startswith("redis://"):
     CACHES = {
         "default": {
