@@ -133,14 +133,16 @@ class SessionQuerySet(SequencedQuerySet["Session"]):
         )
 
     def in_agenda_of(self, user: User) -> Self:
-        """Sessions in a user's agenda: taking part, a seat or a place in line, or a star."""
+        """Sessions in a user's agenda: taking part, a seat or a place in line, or a star.
+        Each a list of ids worked out once, not a subquery run for every session."""
         person = getattr(user, "person", None)
-        starred = Star.objects.filter(session=OuterRef("pk"), user=user)
-        if person is None:
-            return self.filter(Exists(starred))
-        role = SessionRole.objects.filter(session=OuterRef("pk"), person=person)
-        seat = Registration.objects.active().filter(session=OuterRef("pk"), person=person)
-        return self.filter(Exists(role) | Exists(seat) | Exists(starred))
+        chosen = Q(pk__in=Star.objects.filter(user=user).values("session_id"))
+        if person is not None:
+            chosen |= Q(pk__in=SessionRole.objects.filter(person=person).values("session_id"))
+            chosen |= Q(
+                pk__in=Registration.objects.active().filter(person=person).values("session_id")
+            )
+        return self.filter(chosen)
 
     def with_person(self, person: Person) -> Self:
         return self.filter(
