@@ -94,10 +94,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Repeated failed logins lock that username from that address for a while.
+# Repeated failed logins lock that username from that address for a while. The address is
+# the client's as the trusted proxies saw it (TRUSTED_PROXIES): counted by the proxy's own,
+# anyone could lock anyone out.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "common.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "summit.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 
@@ -159,9 +162,11 @@ REST_FRAMEWORK = {
     # browsable API (the documentation is at /api/docs/).
     "DEFAULT_RENDERER_CLASSES": ["common.renderers.EscapedJSONRenderer"],
     "PAGE_SIZE": 50,
+    # Counted per client (common.clients) in the default cache: set CACHE_URL in production,
+    # so that every worker counts against one allowance.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "common.throttling.AnonRateThrottle",
+        "common.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "300/min"),

@@ -63,3 +63,46 @@ def test_a_forgotten_password_is_reset_by_email(client, django_capture_on_commit
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/accounts/password_reset/", {"email": "nobody@example.org"})
     assert len(mail.outbox) == 1
+
+
+# Behind the TLS proxy every connection comes from the proxy; the proxy appends the address
+# it saw to X-Forwarded-For.
+PROXY = "10.0.0.1"
+ATTACKER = "203.0.113.66"
+VICTIM = "198.51.100.7"
+
+
+def log_in_from(client, address, username, password, spoofed=""):
+    forwarded = f"{spoofed}, {address}" if spoofed else address
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def lock(client, username, address=ATTACKER, spoofed=""):
+    from django.conf import settings
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        answer = log_in_from(client, address, username, "wrong", spoofed=spoofed)
+    assert answer.status_code == 429
+    return answer
+
+
+@pytest.fixture
+def behind_the_proxy(settings):
+    settings.TRUSTED_PROXIES = 1
+
+
+def test_failures_behind_the_proxy_lock_only_the_attackers_address(behind_the_proxy, client):
+    UserFactory(username="staffer", password="Summit-staffer-2025", is_staff=True)
+    # The attacker writes the victim's address on the left: the proxy's entry is what counts.
+    lock(client, "staffer", spoofed=VICTIM)
+    assert list(AccessAttempt.objects.values_list("username", "ip_address")) == [
+        ("staffer", ATTACKER)
+    ]
+    assert log_in_from(client, ATTACKER, "staffer", "Summit-staffer-2025").status_code == 429
+    answer = log_in_from(client, VICTIM, "staffer", "Summit-staffer-2025")
+    assert answer["Location"] == "/me/"
