@@ -1,9 +1,17 @@
-"""Accounts: the password-reset email goes through the outbox like every other."""
+"""Accounts: the password-reset email goes through the outbox like every other, and the lock
+that repeated failed logins put on a username from one address (django-axes) can be lifted."""
 
+from axes.utils import reset as reset_login_attempts
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.template import loader
 
 from outbox import mail as outbox
+
+
+def lift_login_lock(user: AbstractBaseUser) -> bool:
+    """Forget the failed logins as `user` from every address; whether there were any."""
+    return reset_login_attempts(username=user.get_username()) > 0
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
@@ -22,3 +30,15 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
             body=loader.render_to_string(email_template_name, context),
             purpose="password-reset",
         )
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """The new password chosen through an emailed link. Whoever holds the mailbox is the
+    account's owner: the lock that failed logins put on it goes, and the guesses that
+    earned it are moot now that the password changed."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            lift_login_lock(user)
+        return user

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from agenda.views import exports, feeds, me, programme
 from meetings import views as meeting_views
-from people.accounts import PasswordResetForm
+from people.accounts import PasswordResetForm, SetPasswordForm
 
 # Admin, feeds and the API are never language-prefixed; pages may be (/fr/...).
 urlpatterns = [
@@ -31,6 +31,11 @@ urlpatterns += i18n_patterns(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
         name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", me.me, name="me"),

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -6,7 +7,7 @@ from django.core import mail
 
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 
 def log_in(client, username, password):
@@ -106,3 +107,28 @@ def test_failures_behind_the_proxy_lock_only_the_attackers_address(behind_the_pr
     assert log_in_from(client, ATTACKER, "staffer", "Summit-staffer-2025").status_code == 429
     answer = log_in_from(client, VICTIM, "staffer", "Summit-staffer-2025")
     assert answer["Location"] == "/me/"
+
+
+def reset_password(client, django_capture_on_commit_callbacks, email, password):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/accounts/password_reset/", {"email": email})
+    link = re.search(r"https?://testserver(/\S+)", mail.outbox[-1].body)[1]
+    form = client.get(link, follow=True)
+    assert form.status_code == 200
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}
+    )
+    assert done["Location"] == "/accounts/reset/done/"
+
+
+def test_a_new_password_lifts_the_lock(
+    behind_the_proxy, client, django_capture_on_commit_callbacks
+):
+    UserFactory(username="amelie", email="amelie@example.org", password="Summit-amelie-2025")
+    UserFactory(username="rahul", password="Summit-rahul-2025")
+    lock(client, "amelie")
+    lock(client, "rahul")
+    reset_password(client, django_capture_on_commit_callbacks, "amelie@example.org", "Nouveau-2026")
+    assert log_in_from(client, ATTACKER, "amelie", "Nouveau-2026")["Location"] == "/me/"
+    # Only her lock is lifted.
+    assert log_in_from(client, ATTACKER, "rahul", "Summit-rahul-2025").status_code == 429
