@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
+from django.test import Client
 
 from tests.factories import UserFactory
 
@@ -132,3 +133,30 @@ def test_a_new_password_lifts_the_lock(
     assert log_in_from(client, ATTACKER, "amelie", "Nouveau-2026")["Location"] == "/me/"
     # Only her lock is lifted.
     assert log_in_from(client, ATTACKER, "rahul", "Summit-rahul-2025").status_code == 429
+
+
+def test_staff_lift_a_login_lock_in_the_admin(behind_the_proxy, staff_client):
+    amelie = UserFactory(username="amelie", password="Summit-amelie-2025")
+    UserFactory(username="rahul", password="Summit-rahul-2025")
+    attacker = Client()
+    lock(attacker, "amelie")
+    lock(attacker, "amelie", address=VICTIM)
+    lock(attacker, "rahul")
+    answer = staff_client.post(
+        "/admin/auth/user/",
+        {"action": "lift_login_lock", "_selected_action": [amelie.pk]},
+        follow=True,
+    )
+    assert [str(m) for m in answer.context["messages"]] == ["Lifted the login lock of 1 user."]
+    assert log_in_from(attacker, ATTACKER, "amelie", "Summit-amelie-2025")["Location"] == "/me/"
+    assert log_in_from(attacker, VICTIM, "amelie", "Summit-amelie-2025")["Location"] == "/me/"
+    assert log_in_from(attacker, ATTACKER, "rahul", "Summit-rahul-2025").status_code == 429
+
+    unlocked = staff_client.post(
+        "/admin/auth/user/",
+        {"action": "lift_login_lock", "_selected_action": [amelie.pk]},
+        follow=True,
+    )
+    assert [str(m) for m in unlocked.context["messages"]] == [
+        "None of these users had failed logins on record."
+    ]
