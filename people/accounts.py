@@ -1,12 +1,35 @@
 """Accounts: the password-reset email goes through the outbox like every other, and the lock
 that repeated failed logins put on a username from one address (django-axes) can be lifted."""
 
+from datetime import datetime
+
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from axes.utils import reset as reset_login_attempts
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.template import loader
+from django.utils import timezone
 
 from outbox import mail as outbox
+
+
+def login_lock_ends(*, username: str, address: str) -> datetime | None:
+    """When the lock on logging in as `username` from `address` lifts; None if there is none.
+    django-axes counts the failures of that pair (AXES_LOCKOUT_PARAMETERS) made within the
+    cool-off, one row per browser: the lock lifts when the newest rows that reach the limit
+    leave the cool-off. Tries while locked are not counted, so this time does not move."""
+    cool_off = get_cool_off()
+    attempts = AccessAttempt.objects.filter(
+        username=username, ip_address=address, attempt_time__gte=timezone.now() - cool_off
+    ).order_by("-attempt_time")
+    failures = 0
+    for attempt in attempts:
+        failures += attempt.failures_since_start
+        if failures >= settings.AXES_FAILURE_LIMIT:
+            return attempt.attempt_time + cool_off
+    return None
 
 
 def lift_login_lock(user: AbstractBaseUser) -> bool:

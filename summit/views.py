@@ -1,5 +1,14 @@
+import math
+
+from axes.helpers import get_client_username
+from django.conf import settings
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
 from django.views import defaults
+
+from common.clients import client_address
+from people import accounts
 
 
 def not_found(request, exception=None):
@@ -16,9 +25,14 @@ def server_error(request):
 
 
 def locked_out(request, response, credentials):
-    """django-axes' answer once a username has failed too often from one address."""
-    from django.conf import settings
-    from django.shortcuts import render
-
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+    """django-axes' answer once a username has failed too often from one address: for how
+    long, for which account and address, and how to lift the lock sooner."""
+    username = get_client_username(request, credentials) or ""
+    address = client_address(request)
+    now = timezone.now()
+    ends = accounts.login_lock_ends(username=username, address=address)
+    seconds = max(1, math.ceil(((ends or now + settings.AXES_COOLOFF_TIME) - now).total_seconds()))
+    context = {"username": username, "address": address, "minutes": math.ceil(seconds / 60)}
+    answer = render(request, "registration/locked_out.html", context, status=429)
+    answer["Retry-After"] = str(seconds)
+    return answer

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
+from django.db.models import F
 from django.test import Client
 
 from tests.factories import UserFactory
@@ -160,3 +161,36 @@ def test_staff_lift_a_login_lock_in_the_admin(behind_the_proxy, staff_client):
     assert [str(m) for m in unlocked.context["messages"]] == [
         "None of these users had failed logins on record."
     ]
+
+
+def test_the_locked_page_says_for_how_long_for_whom_and_how_to_lift_it(behind_the_proxy, client):
+    UserFactory(username="amelie", password="Summit-amelie-2025")
+    answer = lock(client, "amelie")
+    assert int(answer["Retry-After"]) == 15 * 60
+    text = " ".join(answer.content.decode().split())
+    assert "Logging in as amelie from the address 203.0.113.66 failed too many times." in text
+    assert "Try again in 15 minutes" in text
+    assert "Logging in from another address, or as someone else, still works." in text
+    assert "Choosing a new password lifts the lock at once." in text
+    assert 'href="/accounts/password_reset/"' in text
+
+    # Ten minutes later the lock has five to run; trying meanwhile does not restart it.
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=10))
+    again = log_in_from(client, ATTACKER, "amelie", "Summit-amelie-2025")
+    assert again.status_code == 429
+    assert 4 * 60 < int(again["Retry-After"]) <= 5 * 60
+    assert "Try again in 5 minutes" in again.content.decode()
+
+
+def test_the_locked_page_in_french(behind_the_proxy, client):
+    UserFactory(username="amelie", password="Summit-amelie-2025")
+    lock(client, "amelie")
+    answer = client.post(
+        "/fr/accounts/login/",
+        {"username": "amelie", "password": "Summit-amelie-2025"},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=ATTACKER,
+    )
+    text = answer.content.decode()
+    assert "La connexion au compte amelie depuis l'adresse 203.0.113.66" in text
+    assert "Réessayez dans 15\xa0minutes." in text
