@@ -1,6 +1,8 @@
-"""Accounts: the password-reset email goes through the outbox like every other, and the lock
-that repeated failed logins put on a username from one address (django-axes) can be lifted."""
+"""Accounts: the password-reset email goes through the outbox like every other, and so
+often only; the lock that repeated failed logins put on a username from one address
+(django-axes) can be lifted."""
 
+import hashlib
 from datetime import datetime
 
 from axes.helpers import get_cool_off
@@ -12,7 +14,11 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.template import loader
 from django.utils import timezone
 
+from common.limits import within_limit
 from outbox import mail as outbox
+
+# New-password links are counted per hour.
+RESET_WINDOW_SECONDS = 3600
 
 
 def login_lock_ends(*, username: str, address: str) -> datetime | None:
@@ -37,7 +43,37 @@ def lift_login_lock(user: AbstractBaseUser) -> bool:
     return reset_login_attempts(username=user.get_username()) > 0
 
 
+def reset_allowed_from(address: str) -> bool:
+    """Count one more new-password link asked for from the client `address`; whether it is
+    within PASSWORD_RESETS_PER_CLIENT this hour. Asks for unknown email addresses count too,
+    so a refusal says nothing about which addresses have an account."""
+    return within_limit(
+        f"password-reset:client:{address}",
+        limit=settings.PASSWORD_RESETS_PER_CLIENT,
+        seconds=RESET_WINDOW_SECONDS,
+    )
+
+
+def reset_allowed_to(email: str) -> bool:
+    """Count one more new-password link asked for `email`; whether it is within
+    PASSWORD_RESETS_PER_EMAIL this hour, whoever asks. The address is hashed: the cache
+    holds no list of who forgot their password."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return within_limit(
+        f"password-reset:email:{digest}",
+        limit=settings.PASSWORD_RESETS_PER_EMAIL,
+        seconds=RESET_WINDOW_SECONDS,
+    )
+
+
 class PasswordResetForm(auth_forms.PasswordResetForm):
+    def save(self, *args, **kwargs):
+        """Send the link, unless the address had its allowance this hour. The visitor sees
+        the same page either way: it must tell neither whether the address has an account
+        nor that someone else asked already. The links sent before still work."""
+        if reset_allowed_to(self.cleaned_data["email"]):
+            super().save(*args, **kwargs)
+
     def send_mail(
         self,
         subject_template_name,

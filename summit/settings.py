@@ -103,6 +103,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "common.clients.client_address"
 # A try while locked does not start the cool-off again: the locked page can say when it ends.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# New-password emails: at most so many an hour to one email address, and asked for from one
+# client address (counted in the default cache).
+PASSWORD_RESETS_PER_EMAIL = int(os.environ.get("PASSWORD_RESETS_PER_EMAIL", "3"))
+PASSWORD_RESETS_PER_CLIENT = int(os.environ.get("PASSWORD_RESETS_PER_CLIENT", "10"))
 AXES_LOCKOUT_CALLABLE = "summit.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 

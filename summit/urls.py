@@ -6,7 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from agenda.views import exports, feeds, me, programme
 from meetings import views as meeting_views
-from people.accounts import PasswordResetForm, SetPasswordForm
+from people.accounts import SetPasswordForm
+from summit.views import PasswordResetView
 
 # Admin, feeds and the API are never language-prefixed; pages may be (/fr/...).
 urlpatterns = [
@@ -27,11 +28,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", programme.current_summit, name="current-summit"),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
-        name="password_reset",
-    ),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),

@@ -2,9 +2,11 @@ import math
 
 from axes.helpers import get_client_username
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import defaults
 
 from common.clients import client_address
@@ -36,3 +38,24 @@ def locked_out(request, response, credentials):
     answer = render(request, "registration/locked_out.html", context, status=429)
     answer["Retry-After"] = str(seconds)
     return answer
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Asking for a new-password link. A client that asks too often is told so: the count is
+    its own doing, and the same for addresses with and without an account."""
+
+    form_class = accounts.PasswordResetForm
+
+    def form_valid(self, form):
+        if accounts.reset_allowed_from(client_address(self.request)):
+            return super().form_valid(form)
+        form.add_error(
+            None,
+            _(
+                "Too many new-password links were asked for from your address in the last "
+                "hour. Try again in an hour."
+            ),
+        )
+        answer = self.render_to_response(self.get_context_data(form=form), status=429)
+        answer["Retry-After"] = str(accounts.RESET_WINDOW_SECONDS)
+        return answer

@@ -194,3 +194,46 @@ def test_the_locked_page_in_french(behind_the_proxy, client):
     text = answer.content.decode()
     assert "La connexion au compte amelie depuis l'adresse 203.0.113.66" in text
     assert "Réessayez dans 15\xa0minutes." in text
+
+
+def ask_reset(client, email, address=ATTACKER):
+    return client.post(
+        "/accounts/password_reset/",
+        {"email": email},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=address,
+    )
+
+
+def test_reset_emails_to_one_address_are_limited(
+    behind_the_proxy, client, django_capture_on_commit_callbacks
+):
+    UserFactory(username="amelie", email="amelie@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            ask_reset(client, email, address=f"203.0.113.{n}")
+            for n, email in enumerate(["amelie@example.org"] * 4 + ["Amelie@Example.org "])
+        ]
+    # Every visitor sees the same page: nothing tells whether the address has an account,
+    # nor that someone else asked already.
+    assert {a["Location"] for a in answers} == {"/accounts/password_reset/done/"}
+    assert [m.to for m in mail.outbox] == [["amelie@example.org"]] * 3
+
+
+def test_reset_emails_asked_from_one_client_are_limited(
+    behind_the_proxy, client, django_capture_on_commit_callbacks
+):
+    users = [UserFactory(username=f"delegate{n}") for n in range(12)]
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [ask_reset(client, user.email) for user in users]
+        unknown = ask_reset(client, "nobody@example.org")
+    assert [a.status_code for a in answers] == [302] * 10 + [429] * 2
+    assert unknown.status_code == 429  # the same for an address without an account
+    assert "Too many new-password links were asked for from your address" in (
+        answers[-1].content.decode()
+    )
+    assert len(mail.outbox) == 10
+    with django_capture_on_commit_callbacks(execute=True):
+        other = ask_reset(client, users[-1].email, address=VICTIM)
+    assert other["Location"] == "/accounts/password_reset/done/"
+    assert mail.outbox[-1].to == [users[-1].email]
