@@ -226,13 +226,17 @@ STORAGES = {
     },
 }
 
-if os.environ.get("CACHE_URL", "").startswith("redis://"):
+# The API's throttles and the new-password limits count here: production shares one Redis
+# between its workers (`check --deploy` warns otherwise). Unset: each process's own memory.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["CACHE_URL"],
-        }
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
+elif CACHE_URL:
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be a Redis URL (redis://, rediss:// or unix://), not {CACHE_URL!r}."
+    )
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
