@@ -101,14 +101,14 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "common.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "summit.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
 # A try while locked does not start the cool-off again: the locked page can say when it ends.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # New-password emails: at most so many an hour to one email address, and asked for from one
 # client address (counted in the default cache).
 PASSWORD_RESETS_PER_EMAIL = int(os.environ.get("PASSWORD_RESETS_PER_EMAIL", "3"))
 PASSWORD_RESETS_PER_CLIENT = int(os.environ.get("PASSWORD_RESETS_PER_CLIENT", "10"))
-AXES_LOCKOUT_CALLABLE = "summit.views.locked_out"
-AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "summit.urls"
 WSGI_APPLICATION = "summit.wsgi.application"

@@ -1,7 +1,6 @@
 import math
 
-from axes.helpers import get_client_username
-from django.conf import settings
+from axes.helpers import get_client_username, get_cool_off
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -32,8 +31,8 @@ def locked_out(request, response, credentials):
     username = get_client_username(request, credentials) or ""
     address = client_address(request)
     now = timezone.now()
-    ends = accounts.login_lock_ends(username=username, address=address)
-    seconds = max(1, math.ceil(((ends or now + settings.AXES_COOLOFF_TIME) - now).total_seconds()))
+    ends = accounts.login_lock_ends(username=username, address=address) or now + get_cool_off()
+    seconds = max(1, math.ceil((ends - now).total_seconds()))
     context = {"username": username, "address": address, "minutes": math.ceil(seconds / 60)}
     answer = render(request, "registration/locked_out.html", context, status=429)
     answer["Retry-After"] = str(seconds)
