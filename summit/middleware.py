@@ -1,4 +1,11 @@
-from django.http import JsonResponse
+import json
+
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.middleware import common
+
+from common.renderers import without_markup
+
+API_PREFIX = "/api/"
 
 
 class ApiErrorsAsJsonMiddleware:
@@ -24,3 +31,31 @@ class ApiErrorsAsJsonMiddleware:
                     json[header] = response[header]
             return json
         return response
+
+
+class CommonMiddleware(common.CommonMiddleware):
+    """Django's, except that under /api/ an address missing its final slash is a 308 in JSON
+    naming the right one. Django's 301 lets a client turn a write into a GET on the way (and
+    with DEBUG on, Django refuses to redirect a write at all); a 308 keeps the method and
+    the body, so a write that follows it lands."""
+
+    def process_response(self, request, response):
+        if (
+            request.path.startswith(API_PREFIX)
+            and response.status_code == 404
+            and self.should_redirect_with_slash(request)
+        ):
+            response = slash_missing(request)
+        return super().process_response(request, response)
+
+
+def slash_missing(request):
+    location = request.get_full_path(force_append_slash=True)
+    detail = json.dumps({"detail": f"This address ends with a slash: {location}"})
+    # The query string is the client's own text: no markup from it goes back unescaped.
+    return HttpResponsePermanentRedirect(
+        location,
+        preserve_request=True,
+        content=without_markup(detail.encode()),
+        content_type="application/json",
+    )
