@@ -175,7 +175,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Summit API",
     "DESCRIPTION": (
         "The programme of a summit: sessions, people, venues and meetings. Public data needs no "
-        "login; writing needs staff permissions. Times are ISO 8601 with a UTC offset."
+        "login; writing needs staff permissions. Times are ISO 8601 with a UTC offset. Every "
+        'answer is JSON; an error is `{"detail": "..."}`, or names the fields of refused input '
+        "with their messages. A method an address does not list is a 405 with `Allow`; an "
+        "address without its final slash is a 308 to the one with it."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
