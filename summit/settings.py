@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "summit.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -186,7 +186,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Summit API",
     "DESCRIPTION": (
         "The programme of a summit: sessions, people, venues and meetings. Public data needs no "
-        "login; writing needs staff permissions. Times are ISO 8601 with a UTC offset."
+        "login; writing needs staff permissions. Times are ISO 8601 with a UTC offset. Every "
+        'answer is JSON; an error is `{"detail": "..."}`, or names the fields of refused input '
+        "with their messages. A method an address does not list is a 405 with `Allow`; an "
+        "address without its final slash is a 308 to the one with it."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
