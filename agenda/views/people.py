@@ -58,7 +58,7 @@ def person_detail(request, summit, slug):
     person = get_object_or_404(
         Person.objects.visible_to(request.user).select_related("organisation"), slug=slug
     )
-    sessions = (
+    sessions = list(
         Session.objects.visible_to(request.user)
         .filter(summit=summit)
         .with_person(person)
@@ -71,7 +71,8 @@ def person_detail(request, summit, slug):
         {
             "summit": summit,
             "person": person,
-            "days": timetable.group_by_day_and_time(list(sessions), summit),
+            "days": timetable.group_by_day_and_time(sessions, summit),
+            "tracks": timetable.tracks_of(sessions),
             "feed": calendar_links.for_path(request, path, f"{person.name} — {summit.name}"),
         },
     )

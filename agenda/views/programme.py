@@ -108,6 +108,7 @@ def programme(request, summit):
             "filters": filters,
             "days": timetable.group_by_day_and_time(found, summit),
             "found": len(found),
+            "tracks": timetable.tracks_of(found),
             "feed": calendar_links.for_path(
                 request, reverse("programme-feed", args=[summit.slug]), summit.name
             ),
@@ -186,6 +187,7 @@ def session_detail(request, summit, slug):
             "registration": registration,
             "roles": dict(roles),
             "duration": (session.end - session.start) // timedelta(minutes=1),
+            "tracks": timetable.tracks_of([session]),
             "feed": calendar_links.for_path(request, path, session.title),
         },
     )
