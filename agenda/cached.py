@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -207,16 +208,29 @@ def filter_key(request, filterset_class):
     )
 
 
+# Where a shared rendering's stylesheets take the request's Content-Security-Policy nonce.
+NONCE = "csp-nonce-of-the-request"
+
+
+def head(tracks, extra_template=None, **context) -> str:
+    """The page's own stylesheets (track colours, a grid's layout) for a shared rendering."""
+    parts = [render_to_string("_track_styles.html", {"tracks": tracks, "nonce": NONCE})]
+    if extra_template:
+        parts.append(render_to_string(extra_template, {**context, "nonce": NONCE}))
+    return "".join(parts)
+
+
 def page(request, summit, template, *, parts, build, context=None):
-    """The page around a rendering shared by readers who see the same programme (see
-    agenda.cached), with the reader's own star buttons put in."""
-    body = rendered(request, (template, summit.pk, request.get_host(), *parts), build)
+    """The page around a rendering shared by readers who see the same programme: `build()`
+    gives (head, body); the reader's nonce and star buttons are put in."""
+    styles, body = rendered(request, (template, summit.pk, request.get_host(), *parts), build)
     return render(
         request,
         template,
         {
             "summit": summit,
             **(context or {}),
+            "head": mark_safe(styles.replace(NONCE, str(request.csp_nonce))),
             "body": mark_safe(personalise(request, body, starred_in(request, summit))),
         },
     )

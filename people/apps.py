@@ -8,6 +8,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         from common import versions
+        from people import checks  # noqa: F401
         from people.models import Delegation, Organisation, Person
 
         versions.watch(Organisation, Person, Delegation)

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from agenda import calendar_links, seats
+from agenda import calendar_links, seats, timetable
 from agenda.forms import NewFeedLinkForm, RevokeFeedLinkForm
 from agenda.models import FeedToken, Session
 from agenda.personal import agenda_for, new_seats
@@ -24,11 +24,15 @@ NEW_SECRET = "new_feed_secret"
 @login_required
 def me(request):
     person = getattr(request.user, "person", None)
+    days = agenda_for(request.user)
     return render(
         request,
         "me/agenda.html",
         {
-            "days": agenda_for(request.user),
+            "days": days,
+            "tracks": timetable.tracks_of(
+                entry.item for _day, entries in days for entry in entries
+            ),
             "has_person": person is not None,
             "new_seats": new_seats(person) if person is not None else [],
         },

@@ -39,7 +39,7 @@ def directory(request, summit):
         if country:
             people = people.filter(country=country)
         page = Paginator(people.order_by("name"), 60).get_page(request.GET.get("page"))
-        return render_to_string(
+        return "", render_to_string(
             "agenda/_people.html",
             {
                 "summit": summit,
@@ -66,19 +66,19 @@ def person_detail(request, summit, slug):
     person = cached.person(request, slug)
 
     def build():
-        sessions = (
+        sessions = list(
             Session.objects.visible_to(request.user)
             .filter(summit=summit)
             .with_person(person)
             .with_people(request.user)
         )
         path = reverse("person-feed", args=[summit.slug, person.slug])
-        return render_to_string(
+        return cached.head(timetable.tracks_of(sessions)), render_to_string(
             "agenda/_person.html",
             {
                 "summit": summit,
                 "person": person,
-                "days": timetable.group_by_day_and_time(list(sessions), summit),
+                "days": timetable.group_by_day_and_time(sessions, summit),
                 "feed": calendar_links.for_path(request, path, f"{person.name} — {summit.name}"),
             },
             request=request,

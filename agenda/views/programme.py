@@ -102,7 +102,7 @@ def programme(request, summit):
         if track is not None:
             path = reverse("track-feed", args=[summit.slug, track.slug])
             track_feed = calendar_links.for_path(request, path, f"{summit.name} — {track.name}")
-        return render_to_string(
+        return cached.head(timetable.tracks_of(found)), render_to_string(
             "agenda/_programme.html",
             {
                 "summit": summit,
@@ -151,14 +151,17 @@ def grid(request, summit):
             else meetings.visible_to(request.user).announced()
         )
         placed = sessions + list(meetings.select_related("room__venue", "venue"))
-        return render_to_string(
+        grid = timetable.build(day=day, zone=summit.tz, rooms=rooms, sessions=placed)
+        tracks = list(summit.tracks.all())
+        styles = cached.head(tracks, "agenda/_grid_head.html", grid=grid)
+        return styles, render_to_string(
             "agenda/_grid.html",
             {
                 "summit": summit,
                 "day": day,
-                "grid": timetable.build(day=day, zone=summit.tz, rooms=rooms, sessions=placed),
+                "grid": grid,
                 "days": timetable.group_by_day_and_time(sessions, summit),
-                "tracks": summit.tracks.all(),
+                "tracks": tracks,
             },
             request=request,
         )
@@ -204,6 +207,7 @@ def session_detail(request, summit, slug):
             "registration": registration,
             "roles": dict(roles),
             "duration": (session.end - session.start) // timedelta(minutes=1),
+            "tracks": timetable.tracks_of([session]),
             "feed": calendar_links.for_path(request, path, session.title),
         },
     )
