@@ -83,7 +83,7 @@ def registration(request, session_id):
 
 
 @private_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def calendar(request):
     if request.method == "POST":
@@ -105,7 +105,11 @@ def calendar(request):
             else:
                 messages.error(request, " ".join(creating.errors["label"]))
         return redirect("me-calendar")
-    secret = request.session.pop(NEW_SECRET, None)
+    # Shown once, by a GET: a HEAD shows nothing, so it leaves the secret in place.
+    if request.method == "HEAD":
+        secret = request.session.get(NEW_SECRET)
+    else:
+        secret = request.session.pop(NEW_SECRET, None)
     new_links = None
     if secret:
         path = reverse("personal-feed", kwargs={"token": secret})

@@ -143,6 +143,13 @@ def test_the_owner_makes_copies_and_revokes_links_on_a_page(client, site):
     assert client.get(links.https.replace("http://testserver", "")).status_code == 404
 
 
+def test_a_head_of_the_calendar_page_answers_and_leaves_the_new_link_to_be_shown(client):
+    client.force_login(UserFactory())
+    client.post("/me/calendar/", {"label": "phone"})
+    assert client.head("/me/calendar/").status_code == 200
+    assert client.get("/me/calendar/").context["new_links"] is not None
+
+
 def test_revoking_a_link_that_is_not_a_number_is_a_404(client):
     client.force_login(UserFactory())
     assert client.post("/me/calendar/", {"revoke": "abc"}).status_code == 404
