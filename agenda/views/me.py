@@ -66,15 +66,19 @@ def toggle_star(request, session_id):
 @login_required
 def registration(request, session_id):
     session = get_object_or_404(Session.objects.visible_to(request.user), pk=session_id)
-    person = seats.person_for(request.user)
+    # A login without a person gets one when it registers, not when it is refused.
+    person = getattr(request.user, "person", None)
     try:
         if request.POST.get("action") == "cancel":
-            seats.cancel(session=session, person=person, actor=request.user)
+            if person is not None:
+                seats.cancel(session=session, person=person, actor=request.user)
             messages.success(
                 request,
                 _("Your registration for “%(title)s” is cancelled.") % {"title": session.title},
             )
         else:
+            seats.check_open(session)
+            person = seats.person_for(request.user)
             outcome = seats.register(session=session, person=person, actor=request.user)
             messages.success(request, outcome.describe())
     except ValidationError as error:
