@@ -70,15 +70,19 @@ def toggle_star(request, session_id):
 @login_required
 def registration(request, session_id):
     session = get_object_or_404(Session.objects.visible_to(request.user), pk=session_id)
-    person = seats.person_for(request.user)
+    # A login without a person gets one when it registers, not when it is refused.
+    person = getattr(request.user, "person", None)
     try:
         if request.POST.get("action") == "cancel":
-            seats.cancel(session=session, person=person, actor=request.user)
+            if person is not None:
+                seats.cancel(session=session, person=person, actor=request.user)
             messages.success(
                 request,
                 _("Your registration for “%(title)s” is cancelled.") % {"title": session.title},
             )
         else:
+            seats.check_open(session)
+            person = seats.person_for(request.user)
             outcome = seats.register(session=session, person=person, actor=request.user)
             messages.success(request, outcome.describe())
     except ValidationError as error:
@@ -87,7 +91,7 @@ def registration(request, session_id):
 
 
 @private_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def calendar(request):
     if request.method == "POST":
@@ -109,7 +113,11 @@ def calendar(request):
             else:
                 messages.error(request, " ".join(creating.errors["label"]))
         return redirect("me-calendar")
-    secret = request.session.pop(NEW_SECRET, None)
+    # Shown once, by a GET: a HEAD shows nothing, so it leaves the secret in place.
+    if request.method == "HEAD":
+        secret = request.session.get(NEW_SECRET)
+    else:
+        secret = request.session.pop(NEW_SECRET, None)
     new_links = None
     if secret:
         path = reverse("personal-feed", kwargs={"token": secret})
