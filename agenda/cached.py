@@ -230,7 +230,10 @@ def page(request, summit, template, *, parts, build, context=None):
         {
             "summit": summit,
             **(context or {}),
-            "head": mark_safe(styles.replace(NONCE, str(request.csp_nonce))),
+            # The nonce is made (and so sent in the header) only for a page that uses it.
+            "head": mark_safe(
+                styles.replace(NONCE, str(request.csp_nonce)) if NONCE in styles else styles
+            ),
             "body": mark_safe(personalise(request, body, starred_in(request, summit))),
         },
     )

@@ -345,7 +345,6 @@ MATRIX = {
     "api-root": EVERYONE,
     "api-schema": EVERYONE,
     "api-docs": EVERYONE,
-    "api-redoc": EVERYONE,
     "api-me": API_LOGGED_IN,
     "api-my-stars": API_LOGGED_IN,
     "api-my-star": every(API_WRITE_ONLY, SESSIONS),
@@ -1028,9 +1027,10 @@ ASKS = [
 ]
 
 # Set aside, as they differ from one request to the next by design: the masked CSRF tokens
-# in a page's forms (and so the page's ETag), the clock in the query that reads the caller's
-# session, and the names of PostgreSQL's server-side cursors.
+# in a page's forms (and so the page's ETag), the Content-Security-Policy nonce, the clock in
+# the query that reads the caller's session, and the names of PostgreSQL's server-side cursors.
 CSRF_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+NONCE = re.compile(r"nonce-[A-Za-z0-9+/=]+|nonce=\"[^\"]+\"")
 MOMENT = re.compile(r"'\d{4}-\d\d-\d\d[ T][\d:.]+(\+00:00)?'")
 CURSOR = re.compile(r'"_django_curs_\w+"')
 
@@ -1045,8 +1045,10 @@ def asked(ask, world, client, token):
             response = client.get(url, ask.query(items) if ask.query else None)
         else:
             response = send(client, token, ask.method, url, ask.body(items))
-    headers = sorted((name, value) for name, value in response.items() if name != "ETag")
-    content = CSRF_TOKEN.sub("csrf", response.content.decode())
+    headers = sorted(
+        (name, NONCE.sub("nonce", value)) for name, value in response.items() if name != "ETag"
+    )
+    content = NONCE.sub("nonce", CSRF_TOKEN.sub("csrf", response.content.decode()))
     sql = [CURSOR.sub("cursor", MOMENT.sub("now", query["sql"])) for query in queries]
     return (response.status_code, headers, content), sql
 
