@@ -11,6 +11,7 @@ import hashlib
 import re
 import zoneinfo
 from datetime import tzinfo
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -110,13 +111,13 @@ def person(request, slug: str) -> Person:
         if shared is None
         else cache.get_or_set(key(request, shared, "person", slug), find, LIFETIME)
     )
-    if found == MISSING:
+    if not isinstance(found, Person):
         raise Http404("No such person.")
     return found
 
 
-def rendered(request, parts: tuple, build) -> str:
-    """`build()` (a string), shared by everyone of the request's audience under the same
+def rendered(request, parts: tuple, build) -> Any:
+    """`build()` (strings), shared by everyone of the request's audience under the same
     version, language and `parts`; built for this request alone when no audience fits."""
     shared = audience(request)
     if shared is None:
