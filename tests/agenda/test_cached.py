@@ -104,3 +104,18 @@ def test_a_bulk_update_changes_the_feeds_etag(client, site, write):
     write()
     answer = client.get("/ai/programme.ics", headers={"If-None-Match": before})
     assert answer.status_code == 200 and answer["ETag"] != before
+
+
+def test_the_apis_shared_session_list_follows_changes_and_readers(client, site, staff_user):
+    def titles():
+        return {item["title"] for item in client.get("/api/v1/sessions/").json()["results"]}
+
+    assert "Closed ministerial roundtable" not in titles()
+    Session.objects.filter(slug="panel").update(title="Renamed in bulk")
+    assert "Renamed in bulk" in titles()
+    client.force_login(site["minister"].user)
+    assert "Closed ministerial roundtable" in titles()
+    client.force_login(staff_user)
+    assert "Closed ministerial roundtable" in titles()
+    client.logout()
+    assert "Closed ministerial roundtable" not in titles()
