@@ -40,7 +40,7 @@ def sessions_feed(request, *, summit, sessions, name, filename=None, private=Fal
     return respond(
         request,
         version=version_of(session_version(sessions), extra=language),
-        build=lambda: ical.build_calendar(
+        build=lambda: ical.calendar_bytes(
             name=name,
             zone=summit.time_zone,
             sessions=rows,
@@ -64,7 +64,7 @@ def public_feed(request, summit, parts, *, pick):
 
     def build():
         found, sessions, name = rows()
-        return ical.build_calendar(
+        return ical.calendar_bytes(
             name=name,
             zone=found.time_zone,
             sessions=sessions.with_people(AnonymousUser()),
@@ -99,7 +99,7 @@ def programme_feed(request, summit):
 
     def build():
         found, sessions, meetings = items()
-        return ical.build_calendar(
+        return ical.calendar_bytes(
             name=found.name,
             zone=found.time_zone,
             sessions=sessions.with_people(AnonymousUser()),
@@ -190,17 +190,15 @@ def personal_feed(request, token):
     )
 
     def build():
-        return ical.to_bytes(
-            ical.build_calendar(
-                name=f"{name} — {summit.name if summit else 'Summit'}",
-                zone=zone,
-                sessions=session_rows,
-                meetings=meeting_rows,
-                link=absolute(request),
-                language=language,
-                holder=person,
-                waiting=waiting,
-            )
+        return ical.calendar_bytes(
+            name=f"{name} — {summit.name if summit else 'Summit'}",
+            zone=zone,
+            sessions=session_rows,
+            meetings=meeting_rows,
+            link=absolute(request),
+            language=language,
+            holder=person,
+            waiting=waiting,
         )
 
     # Kept for this holder alone, under the version of what it shows: a calendar app
