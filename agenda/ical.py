@@ -16,10 +16,11 @@ import hashlib
 import zoneinfo
 from collections.abc import Callable, Container, Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import partial
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vDuration, vGeo, vText
@@ -99,14 +100,13 @@ def calendar_bytes(
         language = translation.get_language()
         head = to_bytes(build_calendar(name=name, zone=zone, language=language))
         assert head.endswith(END)
-        entries = [
+        # (start, UID, what the event is made of, how to make it)
+        entries: list[tuple[datetime | None, str, tuple[object, ...], Callable[[], Event]]] = [
             (
                 session.start,
                 uid("session", session.pk),
                 ("session", session_stamp(session, link), zone, language, session.pk in waiting),
-                lambda session=session: session_event(
-                    session, zone, link, waiting=session.pk in waiting
-                ),
+                partial(session_event, session, zone, link, waiting=session.pk in waiting),
             )
             for session in sessions
         ]
@@ -115,11 +115,11 @@ def calendar_bytes(
                 meeting.start,
                 uid("meeting", meeting.pk),
                 ("meeting", meeting_stamp(meeting), zone, language, holder.pk if holder else None),
-                lambda meeting=meeting: meeting_event(meeting, zone, holder),
+                partial(meeting_event, meeting, zone, holder),
             )
             for meeting in meetings
         ]
-        entries.sort(key=lambda entry: (entry[0], entry[1]))
+        entries.sort(key=lambda entry: (entry[0] or datetime.max.replace(tzinfo=UTC), entry[1]))
         keys = [
             "ical-event:" + hashlib.sha256(repr((EVENT_FORMAT, entry[2])).encode()).hexdigest()
             for entry in entries
@@ -138,13 +138,13 @@ def calendar_bytes(
 FRAGMENT_LIFETIME = 7 * 24 * 3600
 
 
-def fragments():
+def fragments() -> BaseCache:
     """The cache of small pieces (a feed's events): its own, so that thousands of them do not
     push out the large renderings of the default cache."""
     return caches["fragments"] if "fragments" in settings.CACHES else caches["default"]
 
 
-def place_stamp(item: Session | Meeting) -> tuple:
+def place_stamp(item: Session | Meeting) -> tuple[object, ...]:
     venue = item.place
     room = item.room.name if item.room is not None else None
     if venue is None:
@@ -152,7 +152,7 @@ def place_stamp(item: Session | Meeting) -> tuple:
     return (room, venue.name, venue.address, venue.latitude, venue.longitude)
 
 
-def session_stamp(session: Session, link: Callable[[Session], str] | None) -> tuple:
+def session_stamp(session: Session, link: Callable[[Session], str] | None) -> tuple[object, ...]:
     """What a session's event is made of."""
     return (
         session.pk,
@@ -173,7 +173,7 @@ def session_stamp(session: Session, link: Callable[[Session], str] | None) -> tu
     )
 
 
-def meeting_stamp(meeting: Meeting) -> tuple:
+def meeting_stamp(meeting: Meeting) -> tuple[object, ...]:
     """What a meeting's event is made of."""
     return (
         meeting.pk,
