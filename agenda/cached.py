@@ -224,7 +224,13 @@ def head(tracks, extra_template=None, **context) -> str:
 def page(request, summit, template, *, parts, build, context=None):
     """The page around a rendering shared by readers who see the same programme: `build()`
     gives (head, body); the reader's nonce and star buttons are put in."""
-    styles, body = rendered(request, (template, summit.pk, request.get_host(), *parts), build)
+
+    def both():
+        styles, body = build()
+        # Visitors' copy without star markers: no pass over the text on their requests.
+        return styles, body, STAR.sub("", body)
+
+    styles, body, plain = rendered(request, (template, summit.pk, request.get_host(), *parts), both)
     return render(
         request,
         template,
@@ -235,7 +241,11 @@ def page(request, summit, template, *, parts, build, context=None):
             "head": mark_safe(
                 styles.replace(NONCE, str(request.csp_nonce)) if NONCE in styles else styles
             ),
-            "body": mark_safe(personalise(request, body, starred_in(request, summit))),
+            "body": mark_safe(
+                personalise(request, body, starred_in(request, summit))
+                if request.user.is_authenticated
+                else plain
+            ),
         },
     )
 

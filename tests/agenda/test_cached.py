@@ -119,3 +119,14 @@ def test_the_apis_shared_session_list_follows_changes_and_readers(client, site, 
     assert "Closed ministerial roundtable" in titles()
     client.logout()
     assert "Closed ministerial roundtable" not in titles()
+
+
+def test_a_free_text_search_is_not_kept(client, site):
+    """Searches are of endless variety: kept, they would push everything else out."""
+    from django.core.cache import cache
+
+    client.get(PROGRAMME)
+    kept = len(cache._cache)
+    assert "Panel on" in client.get(PROGRAMME, {"q": "panel"}).content.decode()
+    assert "Panel on" not in client.get(PROGRAMME, {"q": "no such words"}).content.decode()
+    assert len(cache._cache) == kept
