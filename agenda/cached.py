@@ -116,10 +116,10 @@ def person(request, slug: str) -> Person:
     return found
 
 
-def rendered(request, parts: tuple, build) -> Any:
+def rendered(request, parts: tuple, build, *, shareable: bool = True) -> Any:
     """`build()` (strings), shared by everyone of the request's audience under the same
     version, language and `parts`; built for this request alone when no audience fits."""
-    shared = audience(request)
+    shared = audience(request) if shareable else None
     if shared is None:
         return build()
     return cache.get_or_set(
@@ -221,16 +221,18 @@ def head(tracks, extra_template=None, **context) -> str:
     return "".join(parts)
 
 
-def page(request, summit, template, *, parts, build, context=None):
+def page(request, summit, template, *, parts, build, context=None, shareable=True):
     """The page around a rendering shared by readers who see the same programme: `build()`
-    gives (head, body); the reader's nonce and star buttons are put in."""
+    gives (head, body); the reader's nonce and star buttons are put in. Pages of unbounded
+    variety (a free-text search) are not `shareable`: each would fill the cache once."""
 
     def both():
         styles, body = build()
         # Visitors' copy without star markers: no pass over the text on their requests.
         return styles, body, STAR.sub("", body)
 
-    styles, body, plain = rendered(request, (template, summit.pk, request.get_host(), *parts), both)
+    where = (template, summit.pk, request.get_host(), *parts)
+    styles, body, plain = rendered(request, where, both, shareable=shareable)
     return render(
         request,
         template,
