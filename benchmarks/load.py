@@ -46,7 +46,8 @@ from tests import live  # noqa: E402  (needs the settings module named first)
 WORKERS = 2
 SLUG = "synthetic"
 MEMORY_FIRST, MEMORY_LAST = 1_000, 10_000
-MIN_ANSWERS = 10
+MIN_ANSWERS, MAX_SECONDS = 10, 120
+WORKER_TIMEOUT = 600
 
 
 @dataclass
@@ -174,10 +175,14 @@ def rss_mb(pid: int) -> float:
     return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)[1]) / 1024
 
 
-def cpu_ticks(pids: list[int]) -> int:
+def cpu_ticks(master: int) -> int:
+    """CPU time the workers have used so far; a worker started since counts from zero."""
     total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    for pid in workers(master):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
         total += int(fields[11]) + int(fields[12])  # utime, stime
     return total
 
@@ -185,12 +190,11 @@ def cpu_ticks(pids: list[int]) -> int:
 def wait_until_idle(master: int, *, still_for: float = 0.5, at_most: float = 600) -> None:
     """Wait for the workers to answer what the last load left queued: wrk stops on time, but
     sync workers still answer every request they had accepted, which would slow the next URL."""
-    pids = workers(master)
     deadline = time.monotonic() + at_most
-    ticks, still_since = cpu_ticks(pids), time.monotonic()
+    ticks, still_since = cpu_ticks(master), time.monotonic()
     while time.monotonic() < deadline:
         time.sleep(0.1)
-        now = cpu_ticks(pids)
+        now = cpu_ticks(master)
         if now != ticks:
             ticks, still_since = now, time.monotonic()
         elif time.monotonic() - still_since >= still_for:
@@ -214,7 +218,11 @@ def measure(sessions: int, *, workdir: Path, args) -> dict:
     """Build the summit of N sessions on a database of its own, serve it, measure every URL."""
     with live.own_database(workdir, prefix=f"bench{sessions}") as url:
         env = live.environment(
-            url, DJANGO_SETTINGS_MODULE="benchmarks.settings", STATIC_ROOT=str(workdir / "static")
+            url,
+            DJANGO_SETTINGS_MODULE="benchmarks.settings",
+            STATIC_ROOT=str(workdir / "static"),
+            # A page slower than gunicorn's 30 s would have its worker killed, not measured.
+            GUNICORN_CMD_ARGS=f"--timeout {WORKER_TIMEOUT}",
         )
         live.manage(env, "migrate", "--noinput", timeout=600)
         if not (workdir / "static").exists():
@@ -223,6 +231,7 @@ def measure(sessions: int, *, workdir: Path, args) -> dict:
         generate = ["generate_summit", "--sessions", str(sessions), "--slug", SLUG, "--quiet"]
         live.manage(env, *generate, timeout=1800)
         built = time.monotonic() - began
+        print(f"  built in {built:.1f} s; timing each URL alone…", file=sys.stderr)
         ports = {"main": live.free_port(), "bare": live.free_port()}
         bare_env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.bare_settings"}
         with (
@@ -251,9 +260,10 @@ def measure(sessions: int, *, workdir: Path, args) -> dict:
 
 
 def seconds_for(target: dict, args) -> int:
-    """The time asked for, or longer for a slow URL: long enough for about ten answers."""
+    """The time asked for, or longer for a slow URL: long enough for about ten answers, up to
+    two minutes."""
     expected = target["warm_ms"] / 1000 * MIN_ANSWERS / WORKERS
-    return max(args.duration, math.ceil(expected))
+    return max(args.duration, min(math.ceil(expected), MAX_SECONDS))
 
 
 def load_one(base: str, target: dict, args) -> Load:
