@@ -81,19 +81,21 @@ def wrk(url: str, headers: dict[str, str], *, seconds: int, connections: int) ->
 
 
 def read_wrk(output: str) -> Load:
-    """The figures of wrk's report (with --latency)."""
-    rate = re.search(r"^Requests/sec:\s+([\d.]+)", output, re.MULTILINE)
+    """The figures of wrk's report (with --latency). The rate is worked out from the count and
+    the time, as wrk rounds its own to two decimals (0.12 req/s for a slow page)."""
+    answered = re.search(r"^\s+(\d+) requests in ([\d.]+(?:us|ms|s|m)),", output, re.MULTILINE)
     p50 = re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE)
     p99 = re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE)
-    if not (rate and p50 and p99):
+    if not (answered and p50 and p99):
         raise RuntimeError(f"Unexpected output of wrk:\n{output}")
+    rate = int(answered[1]) / milliseconds(answered[2]) * 1000
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
     sockets = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     if sockets:
         errors += sum(int(n) for n in sockets.groups())
-    return Load(float(rate[1]), milliseconds(p50[1]), milliseconds(p99[1]), errors)
+    return Load(rate, milliseconds(p50[1]), milliseconds(p99[1]), errors)
 
 
 def python_client(
@@ -282,7 +284,9 @@ def load_one(base: str, target: dict, args) -> Load:
 def figure(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "—"
-    return f"{value:,.{digits}f}" if value < 100 else f"{value:,.0f}"
+    if value >= 100 or digits == 0:
+        return f"{value:,.0f}"
+    return f"{value:.2f}" if value < 1 else f"{value:.{digits}f}"
 
 
 def report(run: dict, *, database: str, tool: str, args) -> str:
