@@ -531,10 +531,7 @@ class Generator:
                 )
                 for position, index in enumerate(self.free_people(booking, rng.randint(1, 3)))
             ]
-        self.sessions = sessions
-        # Seats are counted before the sessions are written (see build_attendees).
-        self.taken: Counter[int] = Counter()
-        self.roles = roles
+        self.sessions, self.roles = sessions, roles
 
     def build_meetings(self, free_slots: list[Slot]) -> None:
         """Bilateral and small multilateral meetings of the speakers, in room time no session
@@ -594,7 +591,8 @@ class Generator:
                 chosen = rng.sample(range(len(self.people)), size)
             people = [self.people[index] for index in chosen]
             sides = [self.affiliations[index] for index in chosen]
-            meeting.title = f"Bilateral meeting: {' / '.join(dict.fromkeys(sides))}"
+            kind = "Bilateral meeting" if len(people) == 2 else "Meeting"
+            meeting.title = f"{kind}: {' / '.join(dict.fromkeys(sides))}"
             meeting.purpose = f"To discuss {rng.choice(TOPICS)}."
             meeting.requested_by = people[0]
             meetings.append(meeting)
@@ -635,6 +633,7 @@ class Generator:
         password = make_password(None)
         signed_up = datetime.combine(plan.start - timedelta(days=30), time(9, 0), tzinfo=ZONE)
         items = 0
+        taken: Counter[int] = Counter()  # seats per session, by id(): none is written yet
         for index in range(plan.attendee_count):
             username = f"{self.prefix}attendee-{index + 1:04d}"
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
@@ -667,8 +666,8 @@ class Generator:
                     seats.append(session)
             for session in seats:
                 moment = signed_up + len(registrations) * MINUTES
-                has_seat = self.taken[id(session)] < (session.capacity or 0)
-                self.taken[id(session)] += has_seat
+                has_seat = taken[id(session)] < (session.capacity or 0)
+                taken[id(session)] += has_seat
                 status = (
                     Registration.Status.CONFIRMED if has_seat else Registration.Status.WAITLISTED
                 )
@@ -685,7 +684,7 @@ class Generator:
             token_hash = hash_feed_token(secrets.token_urlsafe(32))
             tokens.append(FeedToken(user=user, label="Phone", token_hash=token_hash))
         for session in self.sessions:
-            session.seats_taken = self.taken[id(session)]
+            session.seats_taken = taken[id(session)]
         self.write(users, people, stars, registrations, tokens)
         self.built.attendees, self.built.agenda_items = len(users), items
 
