@@ -130,3 +130,30 @@ def test_a_free_text_search_is_not_kept(client, site):
     assert "Panel on" in client.get(PROGRAMME, {"q": "panel"}).content.decode()
     assert "Panel on" not in client.get(PROGRAMME, {"q": "no such words"}).content.decode()
     assert len(cache._cache) == kept
+
+
+def test_who_shares_the_public_rendering(rf, site):
+    from tests.factories import PersonFactory, SessionRoleFactory
+
+    def audience_of(user):
+        request = rf.get(PROGRAMME)
+        request.user = user
+        return cached.audience(request)
+
+    private_attendee = PersonFactory(is_public=False, user=UserFactory())
+    assert audience_of(private_attendee.user) == "public"  # sees what the public sees
+    assert audience_of(site["minister"].user) is None  # on an invitation-only session
+    hidden_speaker = PersonFactory(is_public=False, user=UserFactory())
+    SessionRoleFactory(session=site["sessions"]["panel"], person=hidden_speaker)
+    assert audience_of(hidden_speaker.user) is None  # sees themselves on the programme
+
+
+def test_a_hidden_attendee_sees_their_own_page(client, site):
+    from tests.factories import PersonFactory
+
+    attendee = PersonFactory(is_public=False, user=UserFactory(), slug="me-myself")
+    client.get("/ai/people/me-myself/")  # a visitor's 404 is not kept for them
+    client.force_login(attendee.user)
+    assert client.get("/ai/people/me-myself/").status_code == 200
+    client.logout()
+    assert client.get("/ai/people/me-myself/").status_code == 404
