@@ -228,13 +228,15 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
     gives (head, body); the reader's nonce and star buttons are put in. Pages of unbounded
     variety (a free-text search) are not `shareable`: each would fill the cache once."""
 
-    def both():
+    reader = request.user.is_authenticated
+
+    def made():
         styles, body = build()
         # Visitors' copy without star markers: no pass over the text on their requests.
-        return styles, body, STAR.sub("", body)
+        return styles, body if reader else STAR.sub("", body)
 
-    where = (template, summit.pk, request.get_host(), *parts)
-    styles, body, plain = rendered(request, where, both, shareable=shareable)
+    where = (template, summit.pk, request.get_host(), reader, *parts)
+    styles, body = rendered(request, where, made, shareable=shareable)
     return render(
         request,
         template,
@@ -246,9 +248,7 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
                 styles.replace(NONCE, str(request.csp_nonce)) if NONCE in styles else styles
             ),
             "body": mark_safe(
-                personalise(request, body, starred_in(request, summit))
-                if request.user.is_authenticated
-                else plain
+                personalise(request, body, starred_in(request, summit)) if reader else body
             ),
         },
     )
