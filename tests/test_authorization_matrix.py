@@ -362,6 +362,7 @@ MATRIX = {
     "track-detail": {"track": EVERYONE, "missing track": NOBODY},
     "session-list": EVERYONE,
     "session-detail": SESSIONS,
+    "session-conflicts": every("405 405 405 405 405", SESSIONS),  # a POST: schedulers only,
     "removal-list": EVERYONE,
     "person-list": EVERYONE,
     "person-detail": PEOPLE,
