@@ -70,17 +70,7 @@ def editor(request: HttpRequest, summit: Summit) -> HttpResponse:
             {"from": trip.origin_id, "to": trip.destination_id, "minutes": trip.minutes}
             for trip in TravelTime.objects.filter(origin__summit=summit)
         ],
-        "meetings": [
-            {
-                "id": meeting.pk,
-                "title": str(meeting),
-                "start": meeting.start.isoformat(),
-                "end": meeting.end.isoformat(),
-                "room": meeting.room_id,
-            }
-            for meeting in meetings
-            if meeting.blocks_time
-        ],
+        "meetings": [reserved(meeting) for meeting in meetings if meeting.blocks_time],
         "sessions": SessionSerializer(sessions, many=True, context={"request": request}).data,
     }
     days = [
@@ -111,3 +101,15 @@ def hours_shown(day_start: datetime, items: list) -> tuple[datetime, datetime]:
     if last.astimezone(day_start.tzinfo).minute:
         last = last.astimezone(day_start.tzinfo).replace(minute=0) + timedelta(hours=1)
     return first, last
+
+
+def reserved(meeting: Meeting) -> dict[str, object]:
+    """A meeting as the grid draws it: the room it holds, and when."""
+    assert meeting.start is not None and meeting.end is not None
+    return {
+        "id": meeting.pk,
+        "title": str(meeting),
+        "start": meeting.start.isoformat(),
+        "end": meeting.end.isoformat(),
+        "room": meeting.room_id,
+    }
