@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from agenda.models import Session
-from tests.factories import UserFactory
+from tests.factories import SessionFactory, SessionRoleFactory, UserFactory, paris
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +55,21 @@ def test_the_day_holds_its_sessions_its_meetings_and_every_unscheduled_one(staff
 def test_the_summits_in_the_admin_link_to_their_timetable(staff_client, site):
     page = staff_client.get("/admin/agenda/summit/").content.decode()
     assert editor_url(site["summit"]) in page
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_editor_reads_a_fixed_number_of_queries(
+    staff_client, site, count, django_assert_num_queries
+):
+    for n in range(count):
+        session = SessionFactory(
+            summit=site["summit"],
+            room=None,
+            slug=f"extra-{n}",
+            start=paris(10, 8 + n),
+            end=paris(10, 9 + n),
+        )
+        SessionRoleFactory(session=session, person=site["evp"])
+    staff_client.get(editor_url(site["summit"]))  # the session and the user, read once
+    with django_assert_num_queries(9):
+        staff_client.get(editor_url(site["summit"]))
