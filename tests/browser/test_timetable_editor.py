@@ -47,7 +47,7 @@ def block(page, title):
     return page.locator(".tte-block[data-id]", has_text=title)
 
 
-def drag(page, handle, room, hour, minute=0, grab=(10, 4)):
+def drag(page, handle, room, hour, minute=0, grab=(10, 4), hold=False):
     """Drag `handle` by the point `grab` inside it so that this point lands at `hour:minute`
     in `room` (or on the list of unscheduled sessions when room is None)."""
     box = handle.bounding_box()
@@ -62,7 +62,8 @@ def drag(page, handle, room, hour, minute=0, grab=(10, 4)):
         x, y = body["x"] + ROOMS[room] * COL + grab[0], body["y"] + steps * ROW + grab[1]
     page.mouse.move(box["x"] + grab[0] + 8, box["y"] + grab[1] + 8, steps=2)
     page.mouse.move(x, y, steps=8)
-    page.mouse.up()
+    if not hold:
+        page.mouse.up()
 
 
 def said(page, text):
@@ -77,8 +78,11 @@ def test_dragging_a_session_to_a_free_slot_moves_it_everywhere(browser, live_ser
     panel = Session.objects.get(slug="panel")
     assert (panel.start, panel.room.name, panel.sequence) == (paris(10, 12), "Salon", 1)
 
-    programme = page.request.get(f"{live_server.url}/ai/programme/grid/?day=2025-02-10").text()
-    assert "12:00" in programme
+    public = page.context.browser.new_page()
+    public.goto(f"{live_server.url}/ai/programme/?day=2025-02-10")
+    listed = public.locator("li, tr, article", has_text="Panel on trustworthy AI governance")
+    assert "12:00" in listed.last.inner_text()
+    public.close()
     feed = icalendar.Calendar.from_ical(
         page.request.get(f"{live_server.url}/ai/sessions/panel.ics").body()
     )
@@ -116,7 +120,11 @@ def test_a_principal_in_two_places_is_a_warning_on_both_blocks(browser, live_ser
     SessionRoleFactory(session=briefing, person=site["evp"], role="speaker")
     page = log_in(browser, live_server)
     open_editor(page, live_server, site)
-    drag(page, block(page, "Panel on trustworthy"), "Nef", 12, 30)
+    drag(page, block(page, "Panel on trustworthy"), "Nef", 12, 30, hold=True)
+    # While held, the hour of the EVP's briefing is shaded, and the time shown moves along.
+    assert page.locator(".tte-band:not(.tte-travel)").count() == 1
+    assert block(page, "Panel on trustworthy").locator(".tte-time").inner_text() == "12:30–13:30"
+    page.mouse.up()
     warnings = page.locator("#tte-warnings")
     warnings.get_by_text("Henna Virkkunen is already in session “Commission briefing”").wait_for()
     assert block(page, "Panel on trustworthy").locator(".tte-badge").inner_text() == "⚠ 1"

@@ -333,16 +333,37 @@ function snapped(ms) {
   return Math.round(ms / (STEP * MINUTE)) * STEP * MINUTE;
 }
 
+const venueOf = new Map(data.rooms.map((room) => [room.id, room.venue]));
+
+// The longest trip to or from a venue: a person leaving it needs that much time at most.
+function travelFrom(venue) {
+  let longest = 0;
+  for (const trip of data.travel) {
+    if (trip.from === venue || trip.to === venue) longest = Math.max(longest, trip.minutes);
+  }
+  return longest;
+}
+
+function band(start, end, className) {
+  const node = element("div", className);
+  node.style.top = `${((start - gridStart) / MINUTE / STEP) * ROW}px`;
+  node.style.height = `${((end - start) / MINUTE / STEP) * ROW}px`;
+  body.append(node);
+}
+
+// While a session is held, shade the times at which one of its people is elsewhere, and
+// lighter, the travel time around them.
 function shade(session) {
   const people = new Set((session.roles || []).map((role) => role.person));
   if (!people.size) return;
   for (const other of sessions.values()) {
     if (other.id === session.id || other.status !== "scheduled") continue;
     if (!(other.roles || []).some((role) => people.has(role.person))) continue;
-    const band = element("div", "tte-band");
-    band.style.top = `${((Date.parse(other.start) - gridStart) / MINUTE / STEP) * ROW}px`;
-    band.style.height = `${((Date.parse(other.end) - Date.parse(other.start)) / MINUTE / STEP) * ROW}px`;
-    body.append(band);
+    const start = Date.parse(other.start);
+    const end = Date.parse(other.end);
+    const travel = travelFrom(venueOf.get(other.room)) * MINUTE;
+    if (travel) band(start - travel, end + travel, "tte-band tte-travel");
+    band(start, end, "tte-band");
   }
 }
 
