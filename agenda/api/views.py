@@ -28,7 +28,10 @@ def same_version(expected: str, current) -> bool:
     """Whether an `If-Match` names the current version: `*`, or the same moment."""
     if expected.strip() == "*":
         return True
-    moment = parse_datetime(expected.strip().removeprefix("W/").strip('"'))
+    try:
+        moment = parse_datetime(expected.strip().removeprefix("W/").strip('"'))
+    except ValueError:  # the shape of a moment, but no such day or hour
+        return False
     return moment is not None and moment == current
 
 

@@ -86,3 +86,10 @@ def test_only_schedulers_ask_for_conflicts(site):
     panel = site["sessions"]["panel"]
     assert api().post(url(panel, "conflicts/"), {}).status_code == 401
     assert api(site["minister"].user).post(url(panel, "conflicts/"), {}).status_code == 403
+
+
+@pytest.mark.parametrize("version", ['"2025-02-30T10:00:00+01:00"', "nonsense", '""'])
+def test_a_version_that_names_no_moment_is_out_of_date(site, staff_user, version):
+    panel = site["sessions"]["panel"]
+    answer = api(staff_user).patch(url(panel), {"title": "Governance"}, HTTP_IF_MATCH=version)
+    assert answer.status_code == 412
