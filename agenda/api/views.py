@@ -108,6 +108,8 @@ class SessionViewSet(KeepsHistoryMixin, AtomicWritesMixin, viewsets.ModelViewSet
         user = self.request.user
         return Session.objects.visible_to(user).with_people(user).order_by("start", "id")
 
+    versioned = True  # writes take If-Match (the schema documents their 412)
+
     # Several staff edit the timetable at once. A session's version is its `updated_at`, as
     # listings show it: the ETag of its answers, and the `If-Match` a write may send so that
     # it is refused (412) when someone else changed the session in between.
@@ -154,7 +156,7 @@ class SessionViewSet(KeepsHistoryMixin, AtomicWritesMixin, viewsets.ModelViewSet
         request=serializers.SessionSerializer(partial=True),
         responses=serializers.ConflictSerializer(many=True),
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)
     def conflicts(self, request, pk=None):
         """The conflicts a change would meet, blocking or not, each with the item it clashes
         with; nothing is saved. Timetable editors ask before they move a session."""
