@@ -48,7 +48,7 @@ def test_the_version_is_the_updated_at_that_listings_show(site, staff_user):
     assert answer.status_code == 200, answer.content
 
 
-def test_each_change_through_the_api_is_recorded_with_before_and_after(site, staff_user):
+def test_each_change_through_the_api_is_recorded_with_before_and_after(site, staff_user, client):
     panel = site["sessions"]["panel"]
     salon = site["sessions"]["health"].room
     answer = api(staff_user).patch(
@@ -65,6 +65,9 @@ def test_each_change_through_the_api_is_recorded_with_before_and_after(site, sta
         staff_user,
         "Moved from Mon 10 Feb 10:00–11:00 in Nef to Mon 10 Feb 12:00–13:00 in Salon.",
     )
+    client.force_login(staff_user)
+    history = client.get(f"/admin/agenda/session/{panel.pk}/history/").content.decode()
+    assert "Moved from Mon 10 Feb 10:00–11:00 in Nef to Mon 10 Feb 12:00–13:00 in Salon." in history
 
 
 def test_the_conflicts_of_a_move_name_the_other_item(site, staff_user):
