@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,7 @@ from agenda.models import (
     TravelTime,
     Venue,
 )
+from agenda.views import timetable_editor
 
 
 class KeepsHistoryAdmin(admin.ModelAdmin):
@@ -58,11 +61,26 @@ class TrackInline(admin.TabularInline):
 
 @admin.register(Summit)
 class SummitAdmin(KeepsHistoryAdmin):
-    list_display = ["name", "start_date", "end_date", "city", "time_zone"]
+    list_display = ["name", "start_date", "end_date", "city", "time_zone", "timetable"]
     search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start_date"
     inlines = [VenueInline, TrackInline]
+
+    def get_urls(self):
+        timetable = self.admin_site.admin_view(self.timetable_view)
+        return [
+            path("<int:pk>/timetable/", timetable, name="agenda_summit_timetable"),
+            *super().get_urls(),
+        ]
+
+    def timetable_view(self, request, pk):
+        return timetable_editor.editor(request, get_object_or_404(Summit, pk=pk))
+
+    @admin.display(description=_("timetable"))
+    def timetable(self, summit):
+        url = reverse("admin:agenda_summit_timetable", kwargs={"pk": summit.pk})
+        return format_html('<a href="{}">{}</a>', url, _("Edit the timetable"))
 
 
 class RoomInline(admin.TabularInline):

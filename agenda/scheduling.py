@@ -39,6 +39,7 @@ __all__ = [
     "check_session",
     "check_times",
     "check_within_summit",
+    "describe_change",
     "enforce",
     "find_overlaps",
     "find_person_conflicts",
@@ -236,6 +237,34 @@ def when(item: Bookable) -> str:
     start = timezone.localtime(item.start, zone)
     end = timezone.localtime(item.end, zone)
     return f"{dateformat.format(start, 'D j M H:i')}–{dateformat.format(end, 'H:i')}"
+
+
+def where_and_when(session: Session) -> str:
+    """A session's place on the timetable, in words: the record of its moves uses it."""
+    if session.status == Session.Status.UNSCHEDULED:
+        return _("unscheduled")
+    room = session.room if session.room_id else None
+    if room is None:
+        return when(session)
+    return _("%(when)s in %(room)s") % {"when": when(session), "room": room.name}
+
+
+def describe_change(*, before: Session, after: Session) -> str:
+    """What a change did to a session, before and after, for the record staff read."""
+    moved = [
+        name for name in Session.SEQUENCE_FIELDS if getattr(before, name) != getattr(after, name)
+    ]
+    if moved:
+        return _("Moved from %(before)s to %(after)s.") % {
+            "before": where_and_when(before),
+            "after": where_and_when(after),
+        }
+    changed = [
+        str(field.verbose_name)
+        for field in Session._meta.concrete_fields
+        if field.editable and getattr(before, field.attname) != getattr(after, field.attname)
+    ]
+    return _("Changed %(fields)s.") % {"fields": ", ".join(changed)} if changed else _("No change.")
 
 
 # --- thin look-ups -----------------------------------------------------------------------

@@ -21,12 +21,15 @@ def touch_session(sender, instance, **kwargs):
 
 @receiver(pre_save, sender=Session)
 def note_hiding(sender, instance, **kwargs):
-    """A public session made invitation-only leaves the public programme: say so to syncers."""
-    if instance.pk is None or instance.visibility == Session.Visibility.PUBLIC:
+    """A public session made invitation-only or unscheduled leaves the public programme: say
+    so to syncers."""
+    if instance.pk is None or instance.is_public:
         return
-    was_public = Session.objects.filter(
-        pk=instance.pk, visibility=Session.Visibility.PUBLIC
-    ).exists()
+    was_public = (
+        Session.objects.filter(pk=instance.pk, visibility=Session.Visibility.PUBLIC)
+        .exclude(status=Session.Status.UNSCHEDULED)
+        .exists()
+    )
     if was_public:
         Removal.objects.create(
             kind=Removal.Kind.SESSION,

@@ -22,6 +22,15 @@ class Refused(APIException):
     default_code = "conflict"
 
 
+class OutOfDate(APIException):
+    """A write based on a version of the item that is no longer the current one (its
+    `If-Match` names an older version): a 412, so that the client reads it again."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "Someone else changed this item since you read it. Read it again."
+    default_code = "out_of_date"
+
+
 def exception_handler(exc, context):
     """DRF's answers, plus: Django validation errors are 400s naming their fields, and a
     database refusal (a constraint that the checks did not foresee) is a 409, never a 500."""

@@ -78,6 +78,10 @@ ERRORS = {
         "(the answer says what to do instead), or a change the database refuses because "
         "another one landed first.",
     ),
+    "412": ErrorAnswer(
+        "PreconditionFailed",
+        "The item changed since the version named in If-Match: read it again.",
+    ),
     "413": ErrorAnswer(
         "ContentTooLarge", "The body is larger than the server accepts; the answer says the limit."
     ),
@@ -127,6 +131,8 @@ class SummitSchema(AutoSchema):
             statuses.append("404")
         if self.method in WRITES:
             statuses.append("409")
+        if self.method in {"PUT", "PATCH"} and getattr(self.view, "versioned", False):
+            statuses.append("412")
         if self.method in BODIES:
             statuses.append("413")
             if self.get_request_serializer() is not None:

@@ -162,6 +162,11 @@ class ConflictCheckedSerializer(StrictModelSerializer):
             setattr(instance, name, value)
         return instance
 
+    def conflicts(self) -> list[Conflict]:
+        """What saving the data would meet, blocking or not, without saving it."""
+        attrs = self.to_internal_value(self.initial_data)
+        return self.check(self.candidate(attrs), attrs)
+
     def validate(self, attrs):
         try:
             enforce(

@@ -55,7 +55,7 @@ def resolved(item):
         ("/api/v1/sessions/", "get", {"200", "304"}),
         ("/api/v1/sessions/", "post", {"201", "403", "409", "413", "415"}),
         ("/api/v1/sessions/{id}/", "get", {"200", "304", "404"}),
-        ("/api/v1/sessions/{id}/", "patch", {"200", "403", "404", "409", "413", "415"}),
+        ("/api/v1/sessions/{id}/", "patch", {"200", "403", "404", "409", "412", "413", "415"}),
         ("/api/v1/sessions/{id}/", "delete", {"204", "403", "404", "409"}),
         ("/api/v1/meetings/{id}/cancel/", "post", {"200", "403", "404", "409", "413"}),
         ("/api/v1/meetings/{id}/slots/", "get", {"200", "304", "403", "404"}),

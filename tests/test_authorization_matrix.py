@@ -362,6 +362,7 @@ MATRIX = {
     "track-detail": {"track": EVERYONE, "missing track": NOBODY},
     "session-list": EVERYONE,
     "session-detail": SESSIONS,
+    "session-conflicts": every("405 405 405 405 405", SESSIONS),  # a POST: schedulers only,
     "removal-list": EVERYONE,
     "person-list": EVERYONE,
     "person-detail": PEOPLE,
@@ -399,6 +400,7 @@ MATRIX = {
     "/admin/(?P<url>.*)$": "login login login 404 404",
     "admin:auth_user_password_change": "login login login 403 200",
     "admin:people_person_invite": STAFF_PAGE,
+    "admin:agenda_summit_timetable": STAFF_PAGE,
     "admin:meetings_meeting_suggest": {
         "confidential meeting": STAFF_PAGE,
         "missing meeting": "login login login 404 404",

@@ -226,6 +226,20 @@ class SessionSerializer(ConflictCheckedSerializer):
                 SessionRole.objects.create(session=session, position=position, **role)
 
 
+class ConflictSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="timing, summit_days, room, capacity, overlap, travel")
+    field = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+    blocking = serializers.BooleanField(help_text="Refuses the change; otherwise a warning.")
+    other = serializers.SerializerMethodField(help_text="The session or meeting it clashes with.")
+
+    def get_other(self, conflict) -> dict[str, Any] | None:
+        other = conflict.other
+        if other is None:
+            return None
+        return {"kind": "meeting" if other.is_meeting else "session", "id": other.pk}
+
+
 class RemovalSerializer(StrictModelSerializer):
     uid = serializers.SerializerMethodField()
 

@@ -1,14 +1,55 @@
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from agenda import cached
+from agenda import cached, scheduling
 from agenda.api import serializers
 from agenda.api.filters import RemovalFilter, SessionFilter
 from agenda.models import Removal, Room, Session, Summit, Track, TravelTime, Venue
-from common.errors import Refused
+from common.errors import OutOfDate, Refused
 from common.views import AtomicWritesMixin
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="The session's version as read (its updated_at, quoted, or the ETag): the "
+    "write is refused with a 412 if the session changed since.",
+)
+
+
+def same_version(expected: str, current) -> bool:
+    """Whether an `If-Match` names the current version: `*`, or the same moment."""
+    if expected.strip() == "*":
+        return True
+    try:
+        moment = parse_datetime(expected.strip().removeprefix("W/").strip('"'))
+    except ValueError:  # the shape of a moment, but no such day or hour
+        return False
+    return moment is not None and moment == current
+
+
+def tagged(response):
+    if response.status_code == 200 and "updated_at" in response.data:
+        response["ETag"] = f'"{response.data["updated_at"]}"'
+    return response
+
+
+def record(user, session, flag, message):
+    """Keep the change in the session's history, as the admin does for its own."""
+    LogEntry.objects.log_actions(
+        user_id=user.pk,
+        queryset=[session],
+        action_flag=flag,
+        change_message=message,
+        single_object=True,
+    )
 
 
 class KeepsHistoryMixin:
@@ -77,6 +118,64 @@ class SessionViewSet(SharedListMixin, KeepsHistoryMixin, AtomicWritesMixin, view
     def get_queryset(self):
         user = self.request.user
         return Session.objects.visible_to(user).with_people(user).order_by("start", "id")
+
+    versioned = True  # writes take If-Match (the schema documents their 412)
+
+    # Several staff edit the timetable at once. A session's version is its `updated_at`, as
+    # listings show it: the ETag of its answers, and the `If-Match` a write may send so that
+    # it is refused (412) when someone else changed the session in between.
+
+    def retrieve(self, request, *args, **kwargs):
+        return tagged(super().retrieve(request, *args, **kwargs))
+
+    @extend_schema(parameters=[IF_MATCH])
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            expected = request.headers.get("If-Match")
+            if expected is not None:
+                session = self.get_object()
+                current = (
+                    Session.objects.select_for_update()
+                    .values_list("updated_at", flat=True)
+                    .get(pk=session.pk)
+                )
+                if not same_version(expected, current):
+                    raise OutOfDate(
+                        "Someone else changed this session since you read it. Read it again."
+                    )
+            return tagged(super().update(request, *args, **kwargs))
+
+    @extend_schema(parameters=[IF_MATCH])
+    def partial_update(self, request, *args, **kwargs):
+        return super().partial_update(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        session = serializer.save()
+        record(self.request.user, session, ADDITION, "")
+
+    def perform_update(self, serializer):
+        before = Session.objects.select_related("summit", "room").get(pk=serializer.instance.pk)
+        session = serializer.save()
+        record(
+            self.request.user,
+            session,
+            CHANGE,
+            scheduling.describe_change(before=before, after=session),
+        )
+
+    @extend_schema(
+        request=serializers.SessionSerializer(partial=True),
+        responses=serializers.ConflictSerializer(many=True),
+    )
+    @action(detail=True, methods=["post"], pagination_class=None)
+    def conflicts(self, request, pk=None):
+        """The conflicts a change would meet, blocking or not, each with the item it clashes
+        with; nothing is saved. Timetable editors ask before they move a session."""
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        with transaction.atomic():
+            found = serializer.conflicts()
+            transaction.set_rollback(True)
+        return Response(serializers.ConflictSerializer(found, many=True).data)
 
 
 class RemovalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

@@ -112,10 +112,14 @@ class SessionQuerySet(SequencedQuerySet["Session"]):
         """The one rule for who sees a session: public ones, one's own, all for staff."""
         if user.is_staff:
             return self
+        # A session still unscheduled is a draft of the programme staff: nobody else's yet.
+        drafts = Q(status=Session.Status.UNSCHEDULED)
         if not user.is_authenticated:
-            return self.filter(visibility=Session.Visibility.PUBLIC)
+            return self.filter(visibility=Session.Visibility.PUBLIC).exclude(drafts)
         takes_part = SessionRole.objects.filter(session=OuterRef("pk"), person__user=user)
-        return self.filter(Q(visibility=Session.Visibility.PUBLIC) | Exists(takes_part))
+        return self.filter(Q(visibility=Session.Visibility.PUBLIC) | Exists(takes_part)).exclude(
+            drafts
+        )
 
     def scheduled(self) -> Self:
         return self.filter(status=Session.Status.SCHEDULED)
@@ -183,6 +187,9 @@ class Session(SequencedModel):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("Scheduled")
         CANCELLED = "cancelled", _("Cancelled")
+        # Kept aside by staff with no place on the timetable yet: it holds no room, takes
+        # nobody's time and is shown to nobody else; its times keep its length.
+        UNSCHEDULED = "unscheduled", _("Unscheduled")
 
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("Public")
@@ -303,6 +310,11 @@ class Session(SequencedModel):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def is_public(self) -> bool:
+        """In the public programme: open to all and placed on the timetable."""
+        return self.visibility == self.Visibility.PUBLIC and self.status != self.Status.UNSCHEDULED
 
     @property
     def is_over(self) -> bool:

@@ -24,3 +24,10 @@ def test_making_a_session_invitation_only_removes_it_for_the_public(site, staff_
     health = site["sessions"]["health"]
     api(staff_user).patch(f"/api/v1/sessions/{health.pk}/", {"visibility": "invitation"})
     assert [r["object_id"] for r in results(api().get("/api/v1/removals/"))] == [health.pk]
+
+
+def test_unscheduling_a_session_removes_it_for_the_public(site, staff_user):
+    health = site["sessions"]["health"]
+    answer = api(staff_user).patch(f"/api/v1/sessions/{health.pk}/", {"status": "unscheduled"})
+    assert answer.status_code == 200, answer.content
+    assert [r["object_id"] for r in results(api().get("/api/v1/removals/"))] == [health.pk]

@@ -77,3 +77,19 @@ def test_session_links_use_the_summit_slug(site):
     assert re.fullmatch(
         r"/fr/ai/sessions/panel/", "/fr" + Session.objects.get(slug="panel").get_absolute_url()
     )
+
+
+def test_an_unscheduled_session_is_seen_by_staff_only_and_holds_no_room(site, staff_user):
+    panel = site["sessions"]["panel"]
+    panel.status = Session.Status.UNSCHEDULED
+    panel.save()
+    rossi = site["minister"].user
+    seen = {
+        "staff": set(Session.objects.visible_to(staff_user).values_list("slug", flat=True)),
+        "participant": set(Session.objects.visible_to(rossi).values_list("slug", flat=True)),
+    }
+    assert seen == {
+        "staff": {"panel", "health", "visit", "closed", "energy"},
+        "participant": {"health", "visit", "closed", "energy"},
+    }
+    assert (panel.blocks_room, panel.sequence) == (False, 1)
