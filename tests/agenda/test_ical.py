@@ -131,9 +131,7 @@ def test_a_session_the_night_the_clocks_change_keeps_its_wall_clock_time():
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_events_kept_in_the_cache_give_the_same_bytes_as_a_calendar_built_whole(
-    site, language
-):
+def test_events_kept_in_the_cache_give_the_same_bytes_as_a_calendar_built_whole(site, language):
     from meetings.models import Meeting
 
     def both():
