@@ -17,10 +17,23 @@ COL, ROW = 140, 12
 ROOMS = {"Nef": 0, "Salon": 1, "Shed": 2}
 
 
+OPEN = []
+
+
+@pytest.fixture(autouse=True)
+def closed_afterwards():
+    """The editor polls the server every few seconds: its pages are closed with the test, or
+    they would go on asking the live server during the tests after it."""
+    yield
+    while OPEN:
+        OPEN.pop().close()
+
+
 def log_in(browser, live_server):
     context = browser.new_context(
         locale="en-GB", timezone_id="Europe/Paris", viewport={"width": 1400, "height": 1000}
     )
+    OPEN.append(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/admin/")
