@@ -4,26 +4,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
-from common.renderers import without_markup
+from common.refusals import refusal
 
-API_PREFIX = "/api/"
 NUL = "\x00"
-
-
-def refusal(
-    request: HttpRequest, *, status: int, message: str, field: str | None = None
-) -> HttpResponse:
-    """The answer to refused input: JSON in the API's error shape under /api/ (the field
-    named when there is one), plain text elsewhere."""
-    if request.path.startswith(API_PREFIX):
-        detail: dict[str, object] = {field: [message]} if field else {"detail": message}
-        response = JsonResponse(detail, status=status)
-        response.content = without_markup(response.content)
-        return response
-    # Plain text: a parameter name the client chose is never rendered as HTML.
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 def too_large(request: HttpRequest) -> HttpResponse:

@@ -7,11 +7,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from agenda.views import exports, feeds, me, programme
 from meetings import views as meeting_views
 from people.accounts import PasswordResetForm
+from summit import language
 
 # Admin, feeds and the API are never language-prefixed; pages may be (/fr/...).
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("api/v1/", include("summit.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agenda import calendar_links, seats
-from agenda.forms import NewFeedLinkForm, RevokeFeedLinkForm
+from agenda.forms import NewFeedLinkForm, RegistrationForm, RevokeFeedLinkForm, StarForm
 from agenda.models import FeedToken, Session
 from agenda.personal import agenda_for, new_seats
 from common.private import private_page
+from common.refusals import form_refusal
 
 NEW_SECRET = "new_feed_secret"
 
@@ -35,9 +36,8 @@ def me(request):
     )
 
 
-def back(request, session):
+def back(request, session, target):
     """Where a form without JavaScript returns to: the page it came from, at the session."""
-    target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = session.get_absolute_url()
     return redirect(f"{target.split('#')[0]}#session-{session.pk}")
@@ -52,13 +52,16 @@ def fetched(request):
 @login_required
 def toggle_star(request, session_id):
     session = get_object_or_404(Session.objects.visible_to(request.user), pk=session_id)
-    if request.POST.get("action") == "unstar":
+    button = StarForm(request.POST)
+    if not button.is_valid():
+        return form_refusal(request, button)
+    if button.cleaned_data["action"] == "unstar":
         starred = seats.unstar(session=session, user=request.user)
     else:
         starred = seats.star(session=session, user=request.user)
     if fetched(request):
         return render(request, "agenda/_star.html", {"session": session, "starred": starred})
-    return back(request, session)
+    return back(request, session, button.cleaned_data["next"])
 
 
 @private_page
@@ -66,9 +69,12 @@ def toggle_star(request, session_id):
 @login_required
 def registration(request, session_id):
     session = get_object_or_404(Session.objects.visible_to(request.user), pk=session_id)
+    button = RegistrationForm(request.POST)
+    if not button.is_valid():
+        return form_refusal(request, button)
     person = seats.person_for(request.user)
     try:
-        if request.POST.get("action") == "cancel":
+        if button.cleaned_data["action"] == "cancel":
             seats.cancel(session=session, person=person, actor=request.user)
             messages.success(
                 request,
@@ -79,13 +85,14 @@ def registration(request, session_id):
             messages.success(request, outcome.describe())
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return back(request, session)
+    return back(request, session, button.cleaned_data["next"])
 
 
 @private_page
 @require_http_methods(["GET", "POST"])
 @login_required
 def calendar(request):
+    creating = NewFeedLinkForm()
     if request.method == "POST":
         if "revoke" in request.POST:
             revoking = RevokeFeedLinkForm(request.POST, user=request.user)
@@ -95,16 +102,14 @@ def calendar(request):
             messages.success(
                 request, _("The link is revoked; calendars using it get nothing more.")
             )
-        else:
-            creating = NewFeedLinkForm(request.POST)
-            if creating.is_valid():
-                label = creating.cleaned_data["label"][:100] or _("My calendar")
-                _token, secret = FeedToken.issue(user=request.user, label=label)
-                # Shown once, on the next page, then gone: only its hash is stored.
-                request.session[NEW_SECRET] = secret
-            else:
-                messages.error(request, " ".join(creating.errors["label"]))
-        return redirect("me-calendar")
+            return redirect("me-calendar")
+        creating = NewFeedLinkForm(request.POST)
+        if creating.is_valid():
+            label = creating.cleaned_data["label"] or _("My calendar")
+            _token, secret = FeedToken.issue(user=request.user, label=label)
+            # Shown once, on the next page, then gone: only its hash is stored.
+            request.session[NEW_SECRET] = secret
+            return redirect("me-calendar")
     secret = request.session.pop(NEW_SECRET, None)
     new_links = None
     if secret:
@@ -114,6 +119,7 @@ def calendar(request):
         request,
         "me/calendar.html",
         {
+            "form": creating,
             "tokens": request.user.feed_tokens.all(),
             "new_links": new_links,
             "has_person": hasattr(request.user, "person"),

@@ -1,0 +1,14 @@
+"""Forms that parse what participants send from their meeting pages."""
+
+from django import forms
+
+from meetings.models import MeetingParticipant
+
+
+class AnswerForm(forms.Form):
+    response = forms.ChoiceField(
+        choices=[
+            (MeetingParticipant.Response.ACCEPTED, MeetingParticipant.Response.ACCEPTED),
+            (MeetingParticipant.Response.DECLINED, MeetingParticipant.Response.DECLINED),
+        ]
+    )

@@ -1,0 +1,24 @@
+"""The language switch in every page's header."""
+
+from django import forms
+from django.conf import settings
+from django.views import i18n
+from django.views.decorators.http import require_POST
+
+from agenda.forms import NEXT_LENGTH
+from common.refusals import form_refusal
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    next = forms.CharField(required=False, max_length=NEXT_LENGTH)
+
+
+@require_POST
+def set_language(request):
+    """Django's switch, for a language the site speaks: another is a 400 naming it, where
+    Django would quietly keep the current one."""
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return form_refusal(request, form)
+    return i18n.set_language(request)
