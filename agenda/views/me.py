@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,10 +37,13 @@ def me(request):
 
 
 def back(request, session, target):
-    """Where a form without JavaScript returns to: the page it came from, at the session."""
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    """Where a form without JavaScript returns to: the page it came from, at the session.
+    Only a path of this site: anything else (another site, or a word that `redirect` would
+    take for the name of a view) returns to the session's own page."""
+    on_site = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    if not (on_site and target.startswith("/")):
         target = session.get_absolute_url()
-    return redirect(f"{target.split('#')[0]}#session-{session.pk}")
+    return HttpResponseRedirect(f"{target.split('#')[0]}#session-{session.pk}")
 
 
 def fetched(request):

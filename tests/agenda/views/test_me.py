@@ -228,3 +228,15 @@ def test_a_link_label_too_long_is_shown_beside_the_field_and_makes_no_link(clien
     assert set(response.context["form"].errors) == {"label"}
     assert 'id="label-error"' in response.content.decode()
     assert not FeedToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "target", ["programme", "\ufffd", "//evil.example/", "https://evil.example/"]
+)
+def test_a_return_address_that_is_not_a_path_of_the_site_returns_to_the_session(
+    client, site, attendee, target
+):
+    panel = site["sessions"]["panel"]
+    client.force_login(attendee)
+    response = client.post(f"/me/stars/{panel.pk}/", {"next": target})
+    assert response["Location"] == f"/ai/sessions/panel/#session-{panel.pk}"
