@@ -3,6 +3,7 @@
 from django import forms
 
 from agenda.models import FeedToken
+from common.refusals import UNKNOWN_CHOICE
 
 # Longer than any address of the site; a longer one is not a page to come back to.
 NEXT_LENGTH = 2000
@@ -14,7 +15,7 @@ class ButtonForm(forms.Form):
 
     ACTIONS: tuple[str, ...] = ()
 
-    action = forms.ChoiceField(required=False)
+    action = forms.ChoiceField(required=False, error_messages=UNKNOWN_CHOICE)
     next = forms.CharField(required=False, max_length=NEXT_LENGTH)
 
     def __init__(self, *args, **kwargs):

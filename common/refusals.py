@@ -7,6 +7,10 @@ from common.renderers import without_markup
 
 API_PREFIX = "/api/"
 
+# Django's own wording for a choice that is not one, which does not repeat the value: a
+# refusal quotes nothing that a client sent.
+UNKNOWN_CHOICE = {"invalid_choice": forms.ModelChoiceField.default_error_messages["invalid_choice"]}
+
 
 def refusal(
     request: HttpRequest, *, status: int, message: str, field: str | None = None

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from common.refusals import UNKNOWN_CHOICE
 from meetings.models import MeetingParticipant
 
 
@@ -10,5 +11,6 @@ class AnswerForm(forms.Form):
         choices=[
             (MeetingParticipant.Response.ACCEPTED, MeetingParticipant.Response.ACCEPTED),
             (MeetingParticipant.Response.DECLINED, MeetingParticipant.Response.DECLINED),
-        ]
+        ],
+        error_messages=UNKNOWN_CHOICE,
     )

@@ -6,11 +6,11 @@ from django.views import i18n
 from django.views.decorators.http import require_POST
 
 from agenda.forms import NEXT_LENGTH
-from common.refusals import form_refusal
+from common.refusals import UNKNOWN_CHOICE, form_refusal
 
 
 class LanguageForm(forms.Form):
-    language = forms.ChoiceField(choices=settings.LANGUAGES)
+    language = forms.ChoiceField(choices=settings.LANGUAGES, error_messages=UNKNOWN_CHOICE)
     next = forms.CharField(required=False, max_length=NEXT_LENGTH)
 
 

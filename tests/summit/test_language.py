@@ -15,6 +15,7 @@ def test_a_language_the_site_does_not_speak_is_a_400_naming_it(client):
     response = client.post("/i18n/setlang/", {"language": "<b>klingon</b>", "next": "/"})
     assert (response.status_code, response["Content-Type"]) == (400, "text/plain; charset=utf-8")
     assert response.content.decode().startswith("“language”: ")
+    assert "klingon" not in response.content.decode()
     assert "django_language" not in response.cookies
 
 

@@ -209,6 +209,7 @@ def test_a_button_sending_an_unknown_action_is_a_400_naming_it(client, site, att
     response = client.post(path.format(pk=health.pk), {"action": "<b>bold</b>"})
     assert (response.status_code, response["Content-Type"]) == (400, "text/plain; charset=utf-8")
     assert response.content.decode().startswith("“action”: ")
+    assert "<b>" not in response.content.decode()  # what was sent is not repeated
     assert (Star.objects.count(), Registration.objects.count()) == (0, 0)
 
 
