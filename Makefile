@@ -47,7 +47,7 @@ lint: install
 	$(BIN)/mypy
 	$(MANAGE) makemigrations --check --dry-run
 	DEBUG=0 HTTPS=1 SECURE_HSTS_SECONDS=31536000 ALLOWED_HOSTS=summit.example.org \
-		SUMMIT_ORGANIZER_EMAIL=protocol@summit.example.org \
+		SUMMIT_ORGANIZER_EMAIL=protocol@summit.example.org CACHE_URL=redis://127.0.0.1:6379/0 \
 		SECRET_KEY=lint-only-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 

@@ -22,9 +22,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vDuration, vGeo, vText
 
-from agenda.models import Session
+from agenda.models import Session, SessionRole
 from agenda.vtimezone import build_vtimezone
-from meetings.models import Meeting
+from common.labels import label
+from meetings.models import Meeting, MeetingParticipant
 from people.models import Person
 
 PRODID = "-//Summit//Summit programme//EN"
@@ -155,7 +156,7 @@ def session_event(
     status = "TENTATIVE" if waiting else "CONFIRMED"
     event.add("STATUS", "CANCELLED" if session.is_closed else status)
     event.add("CLASS", "PUBLIC" if session.visibility == session.Visibility.PUBLIC else "PRIVATE")
-    categories = [str(session.get_kind_display())]
+    categories = [label(Session.Kind, session.kind)]
     if session.track is not None:
         categories.append(session.track.name)
     event.add("CATEGORIES", categories)
@@ -165,7 +166,7 @@ def session_event(
     elif waiting:
         lines += [_("You are on the waiting list."), ""]
     for role in session.roles.all():
-        lines.append(f"{role.get_role_display()}: {role.person.name}")
+        lines.append(f"{label(SessionRole.Role, role.role)}: {role.person.name}")
     if session.abstract:
         lines += ["", session.abstract]
     if url:
@@ -191,10 +192,12 @@ def meeting_event(meeting: Meeting, zone: str, holder: Person | None = None) -> 
     event.add("STATUS", "CANCELLED" if cancelled else status.get(meeting.status, "TENTATIVE"))
     event.add("CLASS", "CONFIDENTIAL" if meeting.is_confidential else "PUBLIC")
     event.add("CATEGORIES", [str(_("Meeting"))])
-    lines = [str(meeting.get_status_display())]
+    lines = [label(Meeting.Status, meeting.status)]
     for participant in meeting.participants.all():
         side = f" ({participant.side})" if participant.side else ""
-        lines.append(f"{participant.person.name}{side}: {participant.get_response_display()}")
+        lines.append(
+            f"{participant.person.name}{side}: {label(MeetingParticipant.Response, participant.response)}"
+        )
     if meeting.purpose:
         lines += ["", meeting.purpose]
     if url:

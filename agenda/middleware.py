@@ -2,11 +2,12 @@ import zoneinfo
 
 from django.utils import timezone
 
-from agenda.models import Summit
+from agenda import cached
 
 
 class SummitTimezoneMiddleware:
-    """Show every time in the zone of the summit at hand (the URL's, else the current one)."""
+    """Show every time in the zone of the summit at hand: the URL's, else the current one's,
+    looked up only when a time is shown (a request that shows none does no query)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -19,13 +20,8 @@ class SummitTimezoneMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("summit")
-        zone = None
-        if isinstance(slug, str):
-            zone = Summit.objects.filter(slug=slug).values_list("time_zone", flat=True).first()
-        if zone is None:
-            summit = Summit.objects.current()
-            zone = summit.time_zone if summit else None
-        if zone:
-            timezone.activate(zoneinfo.ZoneInfo(zone))
+        summit = cached.find_summit(request, slug) if isinstance(slug, str) else None
+        if summit is not None:
+            timezone.activate(zoneinfo.ZoneInfo(summit.time_zone))
         else:
-            timezone.deactivate()
+            timezone.activate(cached.DeferredZone(request))

@@ -14,6 +14,7 @@ from django.utils import timezone
 from agenda import scheduling
 from agenda.models import AgendaChange, Registration, Session, SessionRole, Star
 from agenda.models.programme import SessionQuerySet
+from common.labels import label
 from meetings.models import Meeting, MeetingQuerySet
 from people.models import Person
 
@@ -66,7 +67,7 @@ def agenda_for(user: User) -> list[tuple[date, list[AgendaItem]]]:
     registrations: dict[int, Registration] = {}
     if person is not None:
         for role in SessionRole.objects.filter(person=person, session__in=sessions):
-            roles[role.session_id].append(role.get_role_display())
+            roles[role.session_id].append(label(SessionRole.Role, role.role))
         registrations = {
             r.session_id: r
             for r in Registration.objects.active()

@@ -14,7 +14,7 @@ from itertools import groupby
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from agenda.models import Room, Session, Summit, Venue
+from agenda.models import Room, Session, Summit, Track, Venue
 from meetings.models import Meeting
 
 SLOT = timedelta(minutes=5)
@@ -131,3 +131,13 @@ def group_by_day_and_time(
             slots.append((together[0][0], [session for _, session in together]))
         days.append((day, slots))
     return days
+
+
+def tracks_of(shown: Iterable[Shown]) -> list[Track]:
+    """The tracks of the sessions shown, each once: the colours their page needs."""
+    tracks = {
+        item.track.pk: item.track
+        for item in shown
+        if isinstance(item, Session) and item.track is not None
+    }
+    return [tracks[pk] for pk in sorted(tracks)]

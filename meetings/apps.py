@@ -7,4 +7,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
+        from common import versions
         from meetings import checks, signals  # noqa: F401
+        from meetings.models import Meeting, MeetingParticipant
+
+        versions.watch(Meeting, MeetingParticipant)

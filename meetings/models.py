@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Room, SequencedModel, SequencedQuerySet, Summit, Venue
 from common.text import LONG_TEXT_LENGTH, long_text_check
-from people.models import Person
+from common.versions import VersionedQuerySet
+from people.models import Person, visible_condition
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -54,7 +55,7 @@ class MeetingQuerySet(SequencedQuerySet["Meeting"]):
         own participants, else those whose person is public (None: all, for the system)."""
         participants = MeetingParticipant.objects.select_related("person__user")
         if user is not None and not user.is_staff:
-            seen: Q | Combinable = Q(person__in=Person.objects.visible_to(user))
+            seen: Q | Combinable = visible_condition(user, "person__")
             if user.is_authenticated:
                 seen |= Exists(
                     MeetingParticipant.objects.filter(
@@ -249,6 +250,8 @@ class MeetingParticipant(models.Model):
         _("response"), max_length=20, choices=Response.choices, default=Response.PENDING
     )
     responded_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["meeting", "-is_principal", "id"]

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import redirect
@@ -8,7 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from people import invitations
+from people import accounts, invitations
 from people.models import Delegation, Organisation, Person
 
 
@@ -104,3 +106,32 @@ class DelegationAdmin(admin.ModelAdmin):
     search_fields = ["name", "members__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisation", "head", "members"]
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(auth_admin.UserAdmin):
+    actions = ["lift_login_lock"]
+
+    @admin.action(description=_("Lift login lock"), permissions=["change"])
+    def lift_login_lock(self, request, queryset):
+        """For the attendee on the phone who is locked out and has no access to their mailbox:
+        staff who know them lift the lock, from every address."""
+        lifted = sum(accounts.lift_login_lock(user) for user in queryset)
+        if lifted:
+            self.message_user(
+                request,
+                ngettext(
+                    "Lifted the login lock of %(count)d user.",
+                    "Lifted the login lock of %(count)d users.",
+                    lifted,
+                )
+                % {"count": lifted},
+            )
+        else:
+            self.message_user(
+                request, _("None of these users had failed logins on record."), messages.WARNING
+            )

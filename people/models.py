@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from common.text import LONG_TEXT_LENGTH, long_text_check
+from common.versions import VersionedQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -32,6 +33,8 @@ class Organisation(models.Model):
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), blank=True)
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
@@ -41,14 +44,20 @@ class Organisation(models.Model):
         return self.name
 
 
-class PersonQuerySet(models.QuerySet["Person"]):
+class PersonQuerySet(VersionedQuerySet["Person"]):
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """People whose profile the user may see: public ones, themselves, and all for staff."""
-        if user.is_staff:
-            return self
-        if user.is_authenticated:
-            return self.filter(Q(is_public=True) | Q(user=user))
-        return self.filter(is_public=True)
+        return self.filter(visible_condition(user))
+
+
+def visible_condition(user: User | AnonymousUser, path: str = "") -> Q:
+    """The rule of `PersonQuerySet.visible_to` as a condition on a relation (`path`, such as
+    "person__"), so that a query can apply it by a join rather than a list of people."""
+    if user.is_staff:
+        return Q()
+    if user.is_authenticated:
+        return Q(**{f"{path}is_public": True}) | Q(**{f"{path}user": user})
+    return Q(**{f"{path}is_public": True})
 
 
 class Person(models.Model):
@@ -130,6 +139,8 @@ class Delegation(models.Model):
     members = models.ManyToManyField(
         Person, verbose_name=_("members"), blank=True, related_name="delegations"
     )
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,10 +1,28 @@
-from django.http import JsonResponse
+import json
+
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.middleware import common
+
+from common.renderers import without_markup
+
+API_PREFIX = "/api/"
+# What describes the page an error answer replaces rather than the answer itself.
+BODY_HEADERS = {
+    "content-type",
+    "content-length",
+    "content-language",
+    "content-encoding",
+    "content-disposition",
+    "etag",
+    "last-modified",
+}
 
 
 class ApiErrorsAsJsonMiddleware:
     """Under /api/ every error is JSON in the API's shape, `{"detail": ...}`, also those that
     the API's own views do not answer: Django's 400 (an unknown host) and 403, the 405 of
-    the schema and documentation pages."""
+    the schema and documentation pages, the pages of DEBUG. The answer keeps the headers
+    of the one it replaces (Allow, Retry-After, the security headers), but none about its body."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -12,15 +30,45 @@ class ApiErrorsAsJsonMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if (
-            request.path.startswith("/api/")
+            request.path.startswith(API_PREFIX)
             and response.status_code >= 400
             and "json" not in response.get("Content-Type", "")
         ):
-            json = JsonResponse(
+            answer = JsonResponse(
                 {"detail": f"{response.reason_phrase}."}, status=response.status_code
             )
-            for header in ("Allow", "Retry-After", "WWW-Authenticate", "Vary"):
-                if header in response:
-                    json[header] = response[header]
-            return json
+            for header, value in response.items():
+                if header.lower() not in BODY_HEADERS:
+                    answer[header] = value
+            answer["Content-Length"] = str(len(answer.content))
+            answer.cookies = response.cookies
+            return answer
         return response
+
+
+class CommonMiddleware(common.CommonMiddleware):
+    """Django's, except that under /api/ an address missing its final slash is a 308 in JSON
+    naming the right one. Django's 301 lets a client turn a write into a GET on the way (and
+    with DEBUG on, Django refuses to redirect a write at all); a 308 keeps the method and
+    the body, so a write that follows it lands."""
+
+    def process_response(self, request, response):
+        if (
+            request.path.startswith(API_PREFIX)
+            and response.status_code == 404
+            and self.should_redirect_with_slash(request)
+        ):
+            response = slash_missing(request)
+        return super().process_response(request, response)
+
+
+def slash_missing(request):
+    location = request.get_full_path(force_append_slash=True)
+    detail = json.dumps({"detail": f"This address ends with a slash: {location}"})
+    # The query string is the client's own text: no markup from it goes back unescaped.
+    return HttpResponsePermanentRedirect(
+        location,
+        preserve_request=True,
+        content=without_markup(detail.encode()),
+        content_type="application/json",
+    )

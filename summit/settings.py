@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -55,12 +56,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_countries",
+    "csp",
     "axes",
     "django_filters",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "common",
     "people",
     "agenda",
     "meetings",
@@ -71,16 +74,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that it sees every answer, Django's 400 for an unknown host included.
+    # Outermost, so that every answer carries the policy, the API's JSON errors included.
+    "csp.middleware.CSPMiddleware",
+    # Next, so that it sees every answer, Django's 400 for an unknown host included.
     "summit.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, which serves static files compressed beforehand.
+    "common.compression.CompressionMiddleware",
     "common.middleware.RefuseOversizedBodyMiddleware",
     "common.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "summit.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -94,12 +101,21 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Repeated failed logins lock that username from that address for a while.
+# Repeated failed logins lock that username from that address for a while. The address is
+# the client's as the trusted proxies saw it (TRUSTED_PROXIES): counted by the proxy's own,
+# anyone could lock anyone out.
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "common.clients.client_address"
 AXES_LOCKOUT_CALLABLE = "summit.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# A try while locked does not start the cool-off again: the locked page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# New-password emails: at most so many an hour to one email address, and asked for from one
+# client address (counted in the default cache).
+PASSWORD_RESETS_PER_EMAIL = int(os.environ.get("PASSWORD_RESETS_PER_EMAIL", "3"))
+PASSWORD_RESETS_PER_CLIENT = int(os.environ.get("PASSWORD_RESETS_PER_CLIENT", "10"))
 
 ROOT_URLCONF = "summit.urls"
 WSGI_APPLICATION = "summit.wsgi.application"
@@ -160,9 +176,11 @@ REST_FRAMEWORK = {
     # browsable API (the documentation is at /api/docs/).
     "DEFAULT_RENDERER_CLASSES": ["common.renderers.EscapedJSONRenderer"],
     "PAGE_SIZE": 50,
+    # Counted per client (common.clients) in the default cache: set CACHE_URL in production,
+    # so that every worker counts against one allowance.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "common.throttling.AnonRateThrottle",
+        "common.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "300/min"),
@@ -176,13 +194,15 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Summit API",
     "DESCRIPTION": (
         "The programme of a summit: sessions, people, venues and meetings. Public data needs no "
-        "login; writing needs staff permissions. Times are ISO 8601 with a UTC offset."
+        "login; writing needs staff permissions. Times are ISO 8601 with a UTC offset. Every "
+        'answer is JSON; an error is `{"detail": "..."}`, or names the fields of refused input '
+        "with their messages. A method an address does not list is a 405 with `Allow`; an "
+        "address without its final slash is a 308 to the one with it."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
@@ -216,13 +236,25 @@ STORAGES = {
     },
 }
 
-if os.environ.get("CACHE_URL", "").startswith("redis://"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["CACHE_URL"],
-        }
+# Rendered pages, feeds and exports are kept here (agenda.cached), under the programme's
+# version, and the API's throttles and the new-password limits count here: production shares
+# one Redis between its workers (`check --deploy` warns otherwise). Unset: each process's own
+# memory.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "1000"))},
     }
+}
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be a Redis URL (redis://, rediss:// or unix://), not {CACHE_URL!r}."
+    )
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -268,6 +300,22 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles come from our own static files; the few that must sit in a page (the
+# colours of its tracks, the geometry of the timetable) carry the request's nonce. Nothing
+# else inline runs, so markup slipped into a title or a bio can neither run nor restyle.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.NONCE],
+        # data: for the icons of Swagger UI at /api/docs/ (an image runs no script).
+        "img-src": [csp.SELF, "data:"],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+        "form-action": [csp.SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,

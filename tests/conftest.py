@@ -1,6 +1,10 @@
 import os
+import shutil
+import subprocess
+import time
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from meetings.models import Meeting
@@ -36,6 +40,13 @@ def require(part, available, reason):
     pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: its database starts afresh, so renderings kept
+    by an earlier test may carry the same programme version."""
+    cache.clear()
+
+
 @pytest.fixture
 def postgres(db):
     require(
@@ -43,6 +54,45 @@ def postgres(db):
         connection.vendor == "postgresql",
         "runs on PostgreSQL only; set DATABASE_URL=postgres://... or run `make test-postgres`",
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttles and limits count in the cache: each test starts with none spent, as it
+    starts with an empty database."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def redis_url():
+    """A real Redis server of the test's own on a free local port, empty, gone afterwards."""
+    from tests.live import free_port
+
+    server = shutil.which("redis-server")
+    require("redis", server, "needs Debian's redis-server (RQ task backend, shared cache)")
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 @pytest.fixture

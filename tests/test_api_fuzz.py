@@ -98,5 +98,5 @@ def test_anonymous_reads_and_refusals_break_neither_the_server_nor_the_schema(
     live_server, unthrottled, tmp_path
 ):
     load_demo()
-    code = fuzz(live_server, tmp_path, seconds=15)
+    code = fuzz(live_server, tmp_path, seconds=30)
     assert code == 0, "schemathesis found failures: see its report below"

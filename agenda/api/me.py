@@ -142,6 +142,8 @@ class MyRegistrationsView(PrivateAnswersMixin, APIView):
         serializer = RegistrationSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         session = serializer.validated_data["session"]
+        # A login without a person gets one when it registers, not when it is refused.
+        seats.check_open(session)
         person = seats.person_for(request.user)
         outcome = seats.register(session=session, person=person, actor=request.user)
         return Response(registration_answer(outcome), status=status.HTTP_201_CREATED)

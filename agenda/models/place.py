@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from common.text import LONG_TEXT_LENGTH, long_text_check
+from common.versions import VersionedQuerySet
 
 
 def validate_time_zone(value: str) -> None:
@@ -31,7 +32,7 @@ def validate_summit_slug(value: str) -> None:
         )
 
 
-class SummitQuerySet(models.QuerySet["Summit"]):
+class SummitQuerySet(VersionedQuerySet["Summit"]):
     def current(self, today: date | None = None) -> "Summit | None":
         """The summit under way, else the next one, else the latest one."""
         today = today or timezone.now().date()
@@ -128,6 +129,8 @@ class Venue(models.Model):
     description = models.TextField(_("description"), max_length=LONG_TEXT_LENGTH, blank=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["summit", "name"]
         verbose_name = _("venue")
@@ -159,6 +162,8 @@ class TravelTime(models.Model):
         Venue, verbose_name=_("to"), on_delete=models.CASCADE, related_name="travel_to"
     )
     minutes = models.PositiveSmallIntegerField(_("minutes"))
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["origin", "destination"]
@@ -198,6 +203,8 @@ class Room(models.Model):
     )
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         ordering = ["venue", "position", "name"]
         verbose_name = _("room")
@@ -224,6 +231,8 @@ class Track(models.Model):
     )
     description = models.TextField(_("description"), max_length=LONG_TEXT_LENGTH, blank=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["summit", "name"]

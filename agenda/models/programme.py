@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from agenda.models.attendance import Registration, Star
 from agenda.models.place import Room, Summit, Track
 from common.text import LONG_TEXT_LENGTH, long_text_check
-from people.models import Person
+from common.versions import VersionedQuerySet
+from people.models import Person, visible_condition
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -87,7 +88,7 @@ class SequencedModel(models.Model):
 _Item = TypeVar("_Item", bound=SequencedModel)
 
 
-class SequencedQuerySet(models.QuerySet[_Item]):
+class SequencedQuerySet(VersionedQuerySet[_Item]):
     """Reads shared by every calendar item."""
 
     def overlapping(self, start: datetime, end: datetime) -> Self:
@@ -98,8 +99,16 @@ class SequencedQuerySet(models.QuerySet[_Item]):
         closed = Q(status__in=self.model.CLOSED_STATUSES, end__lt=now or timezone.now())
         return self.exclude(closed)
 
+    def next_unlisting(self, now: datetime | None = None) -> datetime | None:
+        """When the next closed item still listed leaves the feeds (`still_listed`)."""
+        closed = self.filter(status__in=self.model.CLOSED_STATUSES, end__gte=now or timezone.now())
+        return closed.aggregate(models.Min("end"))["end__min"]
+
 
 class SessionQuerySet(SequencedQuerySet["Session"]):
+    # A seat taken or freed changes no programme page, feed or export.
+    quiet_fields = ("seats_taken",)
+
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """The one rule for who sees a session: public ones, one's own, all for staff."""
         if user.is_staff:
@@ -118,20 +127,23 @@ class SessionQuerySet(SequencedQuerySet["Session"]):
 
     def with_people(self, user: User | AnonymousUser) -> Self:
         """Rooms, venues, tracks and the people the user may see, in a fixed number of queries."""
-        roles = SessionRole.objects.filter(person__in=Person.objects.visible_to(user))
+        # By a join: a list of visible people is probed once per session and person.
+        roles = SessionRole.objects.filter(visible_condition(user, "person__"))
         return self.select_related("summit", "room__venue", "track").prefetch_related(
             models.Prefetch("roles", queryset=roles.select_related("person__organisation"))
         )
 
     def in_agenda_of(self, user: User) -> Self:
-        """Sessions in a user's agenda: taking part, a seat or a place in line, or a star."""
+        """Sessions in a user's agenda: taking part, a seat or a place in line, or a star.
+        Each a list of ids worked out once, not a subquery run for every session."""
         person = getattr(user, "person", None)
-        starred = Star.objects.filter(session=OuterRef("pk"), user=user)
-        if person is None:
-            return self.filter(Exists(starred))
-        role = SessionRole.objects.filter(session=OuterRef("pk"), person=person)
-        seat = Registration.objects.active().filter(session=OuterRef("pk"), person=person)
-        return self.filter(Exists(role) | Exists(seat) | Exists(starred))
+        chosen = Q(pk__in=Star.objects.filter(user=user).values("session_id"))
+        if person is not None:
+            chosen |= Q(pk__in=SessionRole.objects.filter(person=person).values("session_id"))
+            chosen |= Q(
+                pk__in=Registration.objects.active().filter(person=person).values("session_id")
+            )
+        return self.filter(chosen)
 
     def with_person(self, person: Person) -> Self:
         return self.filter(
@@ -141,8 +153,9 @@ class SessionQuerySet(SequencedQuerySet["Session"]):
     def search(self, text: str, user: User | AnonymousUser) -> Self:
         """Title, abstract, or the name of someone on the session whom the user may see."""
         named = SessionRole.objects.filter(
+            visible_condition(user, "person__"),
             session=OuterRef("pk"),
-            person__in=Person.objects.visible_to(user).filter(name__icontains=text),
+            person__name__icontains=text,
         )
         return self.filter(Q(title__icontains=text) | Q(abstract__icontains=text) | Exists(named))
 
@@ -319,6 +332,8 @@ class SessionRole(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "position", "id"]

@@ -4,18 +4,18 @@ Like the .ics feeds, each asks the database for a version first (one aggregate q
 answers 304 without building anything when the client is up to date.
 """
 
+import functools
 import json
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from agenda import frab
-from agenda.conditional import absolute, respond, session_version, version_of
-from agenda.models import Session, Summit
+from agenda import cached, frab
+from agenda.conditional import absolute, session_version, version_of
+from agenda.models import Session
 
 # Bump when the builders' output changes for the same rows, so cached copies are refreshed.
 EXPORT_FORMAT = 2
@@ -27,23 +27,37 @@ def public_programme(summit):
 
 
 def export(request, slug, *, content_type, render):
-    summit = get_object_or_404(Summit, slug=slug)
-    sessions = public_programme(summit)
-    rows = sessions.with_people(AnonymousUser())
+    """The export of the public programme, shared by every reader from the cache."""
+
+    @functools.cache
+    def rows():
+        summit = cached.summit(request, slug)
+        return summit, public_programme(summit)
+
     # Links in the default language: the ETag does not vary with the reader's language.
     with translation.override(settings.LANGUAGE_CODE):
-        base_url = request.build_absolute_uri(reverse("agenda:home", args=[summit.slug]))
+        base_url = request.build_absolute_uri(reverse("agenda:home", args=[slug]))
+
+    def stamp():
+        summit, sessions = rows()
         extra = (EXPORT_FORMAT, content_type, base_url, summit.updated_at)
-        return respond(
-            request,
-            version=version_of(session_version(sessions), extra=extra),
-            content_type=content_type,
-            build=lambda: render(
+        return version_of(session_version(sessions), extra=extra)
+
+    def build():
+        summit, sessions = rows()
+        with translation.override(settings.LANGUAGE_CODE):
+            return render(
                 frab.build_schedule(
-                    summit=summit, sessions=rows, base_url=base_url, link=absolute(request)
+                    summit=summit,
+                    sessions=sessions.with_people(AnonymousUser()),
+                    base_url=base_url,
+                    link=absolute(request),
                 )
-            ),
-        )
+            )
+
+    return cached.feed(
+        request, ("export", slug, content_type), stamp=stamp, build=build, content_type=content_type
+    )
 
 
 def to_json(schedule):

@@ -2,6 +2,7 @@
 version (ETag and Last-Modified from one aggregate query, without building the feed), answers
 304 when the client is up to date, and otherwise wraps the bytes of agenda.ical."""
 
+import functools
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from agenda import ical
+from agenda import cached, ical
 from agenda.conditional import absolute, meeting_version, respond, session_version, version_of
 from agenda.models import FeedToken, Registration, Session, Summit, Track
 from agenda.personal import personal_items
@@ -49,49 +50,94 @@ def sessions_feed(request, *, summit, sessions, name, filename=None, private=Fal
     )
 
 
+def public_feed(request, summit, parts, *, pick):
+    """A feed of the public programme, shared by every reader from the cache.
+    `pick(summit)` gives its sessions and its name; it may raise Http404."""
+    language = feed_language(request)
+
+    @functools.cache
+    def rows():
+        found = cached.summit(request, summit)
+        return found, *pick(found)
+
+    def build():
+        found, sessions, name = rows()
+        return ical.build_calendar(
+            name=name,
+            zone=found.time_zone,
+            sessions=sessions.with_people(AnonymousUser()),
+            link=absolute(request),
+            language=language,
+        )
+
+    return cached.feed(
+        request,
+        (summit, *parts, language),
+        stamp=lambda: version_of(session_version(rows()[1]), extra=language),
+        build=build,
+        until=lambda: rows()[1].next_unlisting(),
+    )
+
+
 @require_safe
 def programme_feed(request, summit):
     """Every public session, and the public meetings announced like sessions."""
-    summit = get_object_or_404(Summit, slug=summit)
-    sessions = public_sessions(summit)
-    meetings = (
-        Meeting.objects.visible_to(AnonymousUser()).filter(summit=summit).announced().still_listed()
-    )
     language = feed_language(request)
-    return respond(
-        request,
-        version=version_of(session_version(sessions), meeting_version(meetings), extra=language),
-        build=lambda: ical.build_calendar(
-            name=summit.name,
-            zone=summit.time_zone,
+
+    @functools.cache
+    def items():
+        found = cached.summit(request, summit)
+        meetings = (
+            Meeting.objects.visible_to(AnonymousUser())
+            .filter(summit=found)
+            .announced()
+            .still_listed()
+        )
+        return found, public_sessions(found), meetings
+
+    def build():
+        found, sessions, meetings = items()
+        return ical.build_calendar(
+            name=found.name,
+            zone=found.time_zone,
             sessions=sessions.with_people(AnonymousUser()),
             meetings=meetings.with_participants(AnonymousUser()),
             link=absolute(request),
             language=language,
-        ),
+        )
+
+    def stamp():
+        _, sessions, meetings = items()
+        return version_of(session_version(sessions), meeting_version(meetings), extra=language)
+
+    def until():
+        _, sessions, meetings = items()
+        moments = [
+            found for found in (sessions.next_unlisting(), meetings.next_unlisting()) if found
+        ]
+        return min(moments, default=None)
+
+    return cached.feed(
+        request, ("programme", summit, language), stamp=stamp, build=build, until=until
     )
 
 
 @require_safe
 def track_feed(request, summit, slug):
-    track = get_object_or_404(
-        Track.objects.select_related("summit"), summit__slug=summit, slug=slug
-    )
-    summit = track.summit
-    sessions = public_sessions(summit).filter(track=track)
-    return sessions_feed(
-        request, summit=summit, sessions=sessions, name=f"{summit.name} — {track.name}"
-    )
+    def pick(found):
+        track = get_object_or_404(Track, summit=found, slug=slug)
+        return public_sessions(found).filter(track=track), f"{found.name} — {track.name}"
+
+    return public_feed(request, summit, ("track", slug), pick=pick)
 
 
 @require_safe
 def person_feed(request, summit, slug):
-    summit = get_object_or_404(Summit, slug=summit)
-    person = get_object_or_404(Person.objects.visible_to(AnonymousUser()), slug=slug)
-    sessions = public_sessions(summit).with_person(person)
-    return sessions_feed(
-        request, summit=summit, sessions=sessions, name=f"{person.name} — {summit.name}"
-    )
+    def pick(found):
+        person = get_object_or_404(Person.objects.visible_to(AnonymousUser()), slug=slug)
+        return public_sessions(found).with_person(person), f"{person.name} — {found.name}"
+
+    return public_feed(request, summit, ("person", slug), pick=pick)
 
 
 @require_safe

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from agenda import calendar_links, seats
+from agenda import calendar_links, seats, timetable
 from agenda.forms import NewFeedLinkForm, RegistrationForm, RevokeFeedLinkForm, StarForm
 from agenda.models import FeedToken, Session
 from agenda.personal import agenda_for, new_seats
@@ -25,11 +25,15 @@ NEW_SECRET = "new_feed_secret"
 @login_required
 def me(request):
     person = getattr(request.user, "person", None)
+    days = agenda_for(request.user)
     return render(
         request,
         "me/agenda.html",
         {
-            "days": agenda_for(request.user),
+            "days": days,
+            "tracks": timetable.tracks_of(
+                entry.item for _day, entries in days for entry in entries
+            ),
             "has_person": person is not None,
             "new_seats": new_seats(person) if person is not None else [],
         },
@@ -75,15 +79,19 @@ def registration(request, session_id):
     button = RegistrationForm(request.POST)
     if not button.is_valid():
         return form_refusal(request, button)
-    person = seats.person_for(request.user)
+    # A login without a person gets one when it registers, not when it is refused.
+    person = getattr(request.user, "person", None)
     try:
         if button.cleaned_data["action"] == "cancel":
-            seats.cancel(session=session, person=person, actor=request.user)
+            if person is not None:
+                seats.cancel(session=session, person=person, actor=request.user)
             messages.success(
                 request,
                 _("Your registration for “%(title)s” is cancelled.") % {"title": session.title},
             )
         else:
+            seats.check_open(session)
+            person = seats.person_for(request.user)
             outcome = seats.register(session=session, person=person, actor=request.user)
             messages.success(request, outcome.describe())
     except ValidationError as error:
@@ -92,7 +100,7 @@ def registration(request, session_id):
 
 
 @private_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def calendar(request):
     creating = NewFeedLinkForm()
@@ -113,7 +121,11 @@ def calendar(request):
             # Shown once, on the next page, then gone: only its hash is stored.
             request.session[NEW_SECRET] = secret
             return redirect("me-calendar")
-    secret = request.session.pop(NEW_SECRET, None)
+    # Shown once, by a GET: a HEAD shows nothing, so it leaves the secret in place.
+    if request.method == "HEAD":
+        secret = request.session.get(NEW_SECRET)
+    else:
+        secret = request.session.pop(NEW_SECRET, None)
     new_links = None
     if secret:
         path = reverse("personal-feed", kwargs={"token": secret})

@@ -2,77 +2,94 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
-from agenda import calendar_links, timetable
+from agenda import cached, calendar_links, timetable
 from agenda.forms import DirectoryFilterForm
-from agenda.models import Session, SessionRole, Summit
+from agenda.models import Session, SessionRole
 from people.models import Organisation, Person
 
 
 @require_safe
 def directory(request, summit):
-    summit = get_object_or_404(Summit, slug=summit)
-    visible_sessions = Session.objects.visible_to(request.user).filter(summit=summit)
-    on_programme = SessionRole.objects.filter(person=OuterRef("pk"), session__in=visible_sessions)
-    people = (
-        Person.objects.visible_to(request.user)
-        .filter(Exists(on_programme))
-        .select_related("organisation")
-    )
-    organisations = Organisation.objects.filter(people__in=people).distinct().order_by("name")
-    country_codes = sorted({code for code in people.values_list("country", flat=True) if code})
+    summit = cached.summit(request, summit)
     filters = DirectoryFilterForm(request.GET)
-    if not filters.is_valid():
-        people = people.none()
-    organisation = filters.cleaned_data.get("organisation", "")
-    country = filters.cleaned_data.get("country", "")
-    if organisation:
-        people = people.filter(organisation__slug=organisation)
-    if country:
-        people = people.filter(country=country)
-    page = Paginator(people.order_by("name"), 60).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "agenda/people.html",
-        {
-            "summit": summit,
-            "nav": "people",
-            "page": page,
-            "organisations": organisations,
-            "countries": sorted(
-                ((code, countries.name(code)) for code in country_codes), key=lambda c: c[1]
-            ),
-            "filters": filters,
-            "chosen_organisation": organisation,
-            "chosen_country": country,
-        },
+
+    def build():
+        visible_sessions = Session.objects.visible_to(request.user).filter(summit=summit)
+        on_programme = SessionRole.objects.filter(
+            person=OuterRef("pk"), session__in=visible_sessions
+        )
+        people = (
+            Person.objects.visible_to(request.user)
+            .filter(Exists(on_programme))
+            .select_related("organisation")
+        )
+        organisations = Organisation.objects.filter(people__in=people).distinct().order_by("name")
+        country_codes = sorted({code for code in people.values_list("country", flat=True) if code})
+        if not filters.is_valid():
+            people = people.none()
+        organisation = filters.cleaned_data.get("organisation", "")
+        country = filters.cleaned_data.get("country", "")
+        if organisation:
+            people = people.filter(organisation__slug=organisation)
+        if country:
+            people = people.filter(country=country)
+        page = Paginator(people.order_by("name"), 60).get_page(request.GET.get("page"))
+        return "", render_to_string(
+            "agenda/_people.html",
+            {
+                "summit": summit,
+                "page": page,
+                "organisations": organisations,
+                "countries": sorted(
+                    ((code, countries.name(code)) for code in country_codes), key=lambda c: c[1]
+                ),
+                "filters": filters,
+                "chosen_organisation": organisation,
+                "chosen_country": country,
+            },
+            request=request,
+        )
+
+    parts = tuple((name, request.GET.get(name, "")) for name in ("organisation", "country", "page"))
+    return cached.page(
+        request, summit, "agenda/people.html", parts=parts, build=build, context={"nav": "people"}
     )
 
 
 @require_safe
 def person_detail(request, summit, slug):
-    summit = get_object_or_404(Summit, slug=summit)
-    person = get_object_or_404(
-        Person.objects.visible_to(request.user).select_related("organisation"), slug=slug
-    )
-    sessions = (
-        Session.objects.visible_to(request.user)
-        .filter(summit=summit)
-        .with_person(person)
-        .with_people(request.user)
-    )
-    path = reverse("person-feed", args=[summit.slug, person.slug])
-    return render(
+    summit = cached.summit(request, summit)
+    person = cached.person(request, slug)
+
+    def build():
+        sessions = list(
+            Session.objects.visible_to(request.user)
+            .filter(summit=summit)
+            .with_person(person)
+            .with_people(request.user)
+        )
+        path = reverse("person-feed", args=[summit.slug, person.slug])
+        return cached.head(timetable.tracks_of(sessions)), render_to_string(
+            "agenda/_person.html",
+            {
+                "summit": summit,
+                "person": person,
+                "days": timetable.group_by_day_and_time(sessions, summit),
+                "feed": calendar_links.for_path(request, path, f"{person.name} — {summit.name}"),
+            },
+            request=request,
+        )
+
+    return cached.page(
         request,
+        summit,
         "agenda/person.html",
-        {
-            "summit": summit,
-            "person": person,
-            "days": timetable.group_by_day_and_time(list(sessions), summit),
-            "feed": calendar_links.for_path(request, path, f"{person.name} — {summit.name}"),
-        },
+        parts=(slug,),
+        build=build,
+        context={"person": person},
     )

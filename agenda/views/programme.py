@@ -7,11 +7,12 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from agenda import calendar_links, timetable
+from agenda import cached, calendar_links, timetable
 from agenda.filters import ProgrammeFilter
 from agenda.models import Registration, Session, SessionRole, Star, Summit
 from meetings.models import Meeting
@@ -89,69 +90,89 @@ def summit_home(request, summit):
 
 @require_safe
 def programme(request, summit):
-    summit = get_object_or_404(Summit, slug=summit)
-    sessions = Session.objects.visible_to(request.user).filter(summit=summit)
-    filters = ProgrammeFilter(request.GET, sessions, request=request, summit=summit)
-    found = mark_starred(list(filters.qs.with_people(request.user)), request.user)
-    found += announced_meetings(summit, request.user, filters)
-    track = filters.form.cleaned_data.get("track") if filters.form.is_valid() else None
-    track_feed = None
-    if track is not None:
-        path = reverse("track-feed", args=[summit.slug, track.slug])
-        track_feed = calendar_links.for_path(request, path, f"{summit.name} — {track.name}")
-    return render(
+    summit = cached.summit(request, summit)
+
+    def build():
+        sessions = Session.objects.visible_to(request.user).filter(summit=summit)
+        filters = ProgrammeFilter(request.GET, sessions, request=request, summit=summit)
+        found = list(filters.qs.with_people(request.user))
+        found += announced_meetings(summit, request.user, filters)
+        track = filters.form.cleaned_data.get("track") if filters.form.is_valid() else None
+        track_feed = None
+        if track is not None:
+            path = reverse("track-feed", args=[summit.slug, track.slug])
+            track_feed = calendar_links.for_path(request, path, f"{summit.name} — {track.name}")
+        return cached.head(timetable.tracks_of(found)), render_to_string(
+            "agenda/_programme.html",
+            {
+                "summit": summit,
+                "filters": filters,
+                "days": timetable.group_by_day_and_time(found, summit),
+                "found": len(found),
+                "feed": calendar_links.for_path(
+                    request, reverse("programme-feed", args=[summit.slug]), summit.name
+                ),
+                "track_feed": track_feed,
+            },
+            request=request,
+        )
+
+    return cached.page(
         request,
+        summit,
         "agenda/programme.html",
-        {
-            "summit": summit,
-            "nav": "programme",
-            "filters": filters,
-            "days": timetable.group_by_day_and_time(found, summit),
-            "found": len(found),
-            "feed": calendar_links.for_path(
-                request, reverse("programme-feed", args=[summit.slug]), summit.name
-            ),
-            "track_feed": track_feed,
-        },
+        parts=cached.filter_key(request, ProgrammeFilter),
+        build=build,
+        context={"nav": "programme"},
     )
 
 
 @require_safe
 def grid(request, summit):
-    summit = get_object_or_404(Summit, slug=summit)
+    summit = cached.summit(request, summit)
     day = timetable.chosen_day(summit, request.GET.get("day"), today=timezone.localdate())
-    sessions = mark_starred(
-        list(
+
+    def build():
+        sessions = list(
             Session.objects.visible_to(request.user)
             .filter(summit=summit)
             .on_day(summit, day)
             .with_people(request.user)
-        ),
-        request.user,
-    )
-    rooms = list(timetable.rooms_of(summit))
-    # Rooms held by meetings: announced ones for everyone; staff also see confidential ones,
-    # as reserved.
-    meetings = Meeting.objects.filter(summit=summit, room__isnull=False).overlapping(
-        *summit.day_bounds(day)
-    )
-    meetings = (
-        meetings.holding_time()
-        if request.user.is_staff
-        else meetings.visible_to(request.user).announced()
-    )
-    placed = sessions + list(meetings.select_related("room__venue", "venue"))
-    return render(
+        )
+        rooms = list(timetable.rooms_of(summit))
+        # Rooms held by meetings: announced ones for everyone; staff also see confidential
+        # ones, as reserved.
+        meetings = Meeting.objects.filter(summit=summit, room__isnull=False).overlapping(
+            *summit.day_bounds(day)
+        )
+        meetings = (
+            meetings.holding_time()
+            if request.user.is_staff
+            else meetings.visible_to(request.user).announced()
+        )
+        placed = sessions + list(meetings.select_related("room__venue", "venue"))
+        grid = timetable.build(day=day, zone=summit.tz, rooms=rooms, sessions=placed)
+        tracks = list(summit.tracks.all())
+        styles = cached.head(tracks, "agenda/_grid_head.html", grid=grid)
+        return styles, render_to_string(
+            "agenda/_grid.html",
+            {
+                "summit": summit,
+                "day": day,
+                "grid": grid,
+                "days": timetable.group_by_day_and_time(sessions, summit),
+                "tracks": tracks,
+            },
+            request=request,
+        )
+
+    return cached.page(
         request,
+        summit,
         "agenda/grid.html",
-        {
-            "summit": summit,
-            "nav": "grid",
-            "day": day,
-            "grid": timetable.build(day=day, zone=summit.tz, rooms=rooms, sessions=placed),
-            "days": timetable.group_by_day_and_time(sessions, summit),
-            "tracks": summit.tracks.all(),
-        },
+        parts=(day,),
+        build=build,
+        context={"nav": "grid", "day": day},
     )
 
 
@@ -186,6 +207,7 @@ def session_detail(request, summit, slug):
             "registration": registration,
             "roles": dict(roles),
             "duration": (session.end - session.start) // timedelta(minutes=1),
+            "tracks": timetable.tracks_of([session]),
             "feed": calendar_links.for_path(request, path, session.title),
         },
     )

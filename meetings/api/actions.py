@@ -1,6 +1,9 @@
 """Serializers for the meeting lifecycle and the slot finder over the API."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers
+from rest_framework.exceptions import PermissionDenied
 
 from agenda.models import Room, Summit, Venue
 from common.fields import OffsetDateTimeField
@@ -27,12 +30,34 @@ class ProposeSerializer(StrictSerializer):
     accept_conflicts = serializers.BooleanField(required=False, default=False)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class AnsweredForField(serializers.PrimaryKeyRelatedField):
+    """Whom an answer is for. Staff who schedule meetings name anyone; others only
+    themselves: any other id is refused alike, after the same query, whether it names
+    someone they see, someone hidden from them or no one."""
+
+    def schedules(self):
+        return self.context["request"].user.has_perm("meetings.change_meeting")
+
+    def get_queryset(self):
+        if self.schedules():
+            return Person.objects.all()
+        return Person.objects.filter(user=self.context["request"].user)
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if self.schedules() or error.get_codes() != ["does_not_exist"]:
+                raise
+            raise PermissionDenied("Only staff answer for someone else.") from error
+
+
 class ReplySerializer(StrictSerializer):
     response = serializers.ChoiceField(
         choices=[MeetingParticipant.Response.ACCEPTED, MeetingParticipant.Response.DECLINED]
     )
-    person = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(),
+    person = AnsweredForField(
         required=False,
         help_text="Staff answering for a participant; others answer for themselves.",
     )

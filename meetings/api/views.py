@@ -2,7 +2,6 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -64,14 +63,9 @@ class MeetingViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     def reply(self, request, pk=None, **kwargs):
         """A participant accepts or declines; staff may answer for a participant."""
         meeting = self.get_object()
-        data = ReplySerializer(data=request.data)
+        data = ReplySerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
-        person = data.validated_data.get("person")
-        own = getattr(request.user, "person", None)
-        if person is None:
-            person = own
-        elif person != own and not request.user.has_perm("meetings.change_meeting"):
-            raise PermissionDenied("Only staff answer for someone else.")
+        person = data.validated_data.get("person") or getattr(request.user, "person", None)
         if person is None:
             raise ValidationError({"person": "Your login is not linked to a participant."})
         lifecycle.reply(

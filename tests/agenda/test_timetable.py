@@ -86,3 +86,17 @@ def test_the_grid_starts_at_the_first_session_in_real_time_on_the_autumn_night()
         ("02:00", 1),
         ("02:30", 1),
     ]
+
+
+def test_a_page_gets_the_colours_of_the_tracks_it_shows_each_once(client, site):
+    programme = client.get("/ai/programme/").context["tracks"]
+    session = client.get("/ai/sessions/health/").context["tracks"]
+    visit = client.get("/ai/sessions/visit/").context["tracks"]
+    assert ([t.slug for t in programme], [t.slug for t in session], visit) == (
+        ["governance", "science"],
+        ["science"],
+        [],
+    )
+    page = client.get("/ai/programme/").content.decode()
+    science = programme[1]
+    assert f".track-{science.pk} {{ --track: #7a1f5c; }}" in page

@@ -71,3 +71,19 @@ def test_pages_have_no_serious_accessibility_violations(page, live_server, site,
         if violation["impact"] in {"serious", "critical"}
     ]
     assert serious == []
+
+
+def test_the_timetable_is_laid_out_and_coloured_under_the_policy(browser, live_server, site):
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/ai/programme/grid/?day=2025-02-10")
+    panel = page.locator(".tt-session", has_text="Panel on trustworthy AI governance")
+    placed = panel.evaluate(
+        "node => { const style = getComputedStyle(node);"
+        " return [style.gridColumnStart, style.gridRowStart, style.gridRowEnd,"
+        " style.borderLeftColor]; }"
+    )
+    # Nef is the first room; 10:00 is the first row after the two of headers; an hour is
+    # twelve rows of five minutes; the governance track is #1f4e79.
+    assert placed == ["2", "3", "15", "rgb(31, 78, 121)"]
+    context.close()

@@ -1,44 +1,13 @@
 """Several machines: the RQ backend on a real Redis server carries the same deliveries."""
 
-import shutil
-import subprocess
-import time
-
 import pytest
 from django.core import mail
 from django.db import transaction
 
 from outbox import mail as outbox
 from outbox.models import Email
-from tests.conftest import require
-from tests.outbox.conftest import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def redis_url():
-    server = shutil.which("redis-server")
-    require("redis", server, "needs Debian's redis-server for the RQ task backend")
-    port = free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=port)
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture

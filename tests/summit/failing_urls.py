@@ -1,4 +1,5 @@
-"""The site's URLs and one API view that fails as a bug would: the answer a 500 gets."""
+"""The site's URLs and two views under /api/ that fail as a bug would, one of the API's and
+one outside it: the answer a 500 gets."""
 
 from django.urls import path
 from rest_framework.views import APIView
@@ -12,5 +13,15 @@ class Broken(APIView):
     def get(self, request):
         raise RuntimeError("a bug")
 
+    post = put = patch = delete = get
 
-urlpatterns = [path("api/v1/broken/", Broken.as_view()), *urlpatterns]
+
+def broken(request):
+    raise RuntimeError("a bug outside the API's views")
+
+
+urlpatterns = [
+    path("api/v1/broken/", Broken.as_view()),
+    path("api/broken/", broken),
+    *urlpatterns,
+]

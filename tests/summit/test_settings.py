@@ -103,3 +103,26 @@ def test_a_client_cannot_claim_https_without_a_proxy(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     response = client.get("/", HTTP_X_FORWARDED_PROTO="https")
     assert (response.status_code, response["Location"]) == (301, "https://testserver/")
+
+
+@pytest.mark.parametrize(
+    "url, backend",
+    [
+        ("", "LocMemCache"),
+        ("redis://cache.example.org:6379/0", "RedisCache"),
+        ("rediss://cache.example.org:6380/0", "RedisCache"),
+    ],
+)
+def test_cache_url_names_the_shared_cache(url, backend):
+    imported = import_settings(
+        "print(settings.CACHES['default']['BACKEND'].rpartition('.')[2] if hasattr(settings, "
+        "'CACHES') else 'LocMemCache')",
+        DEBUG="1",
+        CACHE_URL=url,
+    )
+    assert imported.stdout.strip() == backend, imported.stderr
+
+
+def test_a_cache_url_that_is_not_redis_is_refused():
+    refused = import_settings(DEBUG="1", CACHE_URL="memcached://cache.example.org:11211")
+    assert "CACHE_URL must be a Redis URL" in refused.stderr

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 
 from agenda.models import AgendaChange, FeedToken, Registration, Star
+from people.models import Person
 from tests.agenda.pages import agenda
 from tests.api_helpers import api
 from tests.factories import (
@@ -49,6 +50,20 @@ def test_an_invisible_session_cannot_be_starred_or_joined(client, site, attendee
     client.force_login(attendee)
     assert client.post(f"/me/stars/{closed.pk}/").status_code == 404
     assert client.post(f"/me/registrations/{closed.pk}/").status_code == 404
+
+
+def test_a_refused_registration_leaves_a_login_without_a_person_as_it_was(client, site):
+    # A person is made for such a login when it registers, not when it is refused.
+    user = UserFactory()
+    client.force_login(user)
+    panel, health = site["sessions"]["panel"], site["sessions"]["health"]
+    people = Person.objects.count()
+    assert client.post(f"/me/registrations/{panel.pk}/").status_code == 302
+    assert client.post(f"/me/registrations/{health.pk}/", {"action": "cancel"}).status_code == 302
+    refused = api(user).post("/api/v1/me/registrations/", {"session": panel.pk})
+    assert (refused.status_code, Person.objects.count()) == (400, people)
+    client.post(f"/me/registrations/{health.pk}/")
+    assert Person.objects.filter(user=user).count() == 1
 
 
 def test_a_full_workshop_puts_the_attendee_in_line_with_a_position(client, site, attendee):
@@ -115,8 +130,9 @@ def test_agenda_queries_do_not_grow(client, django_assert_num_queries, size):
         )
         MeetingParticipantFactory(meeting=meeting, person=person)
     client.force_login(user)
-    # + seats given from a waiting list since the last visit, and marking them seen
-    with django_assert_num_queries(14):
+    # + seats given from a waiting list since the last visit, and marking them seen; the
+    # zone of the current summit (the programme's version, the summit, kept in the cache)
+    with django_assert_num_queries(15):
         response = client.get("/me/")
     assert (response.status_code, len(response.context["new_seats"])) == (200, size)
 
@@ -141,6 +157,13 @@ def test_the_owner_makes_copies_and_revokes_links_on_a_page(client, site):
     other.refresh_from_db()
     assert (token.is_active, other.is_active) == (False, True)
     assert client.get(links.https.replace("http://testserver", "")).status_code == 404
+
+
+def test_a_head_of_the_calendar_page_answers_and_leaves_the_new_link_to_be_shown(client):
+    client.force_login(UserFactory())
+    client.post("/me/calendar/", {"label": "phone"})
+    assert client.head("/me/calendar/").status_code == 200
+    assert client.get("/me/calendar/").context["new_links"] is not None
 
 
 def test_revoking_a_link_that_is_not_a_number_is_a_404(client):

@@ -32,6 +32,20 @@ def test_a_confidential_meeting_does_not_exist_for_others(site, staff_user):
         assert (listed["title"], listed["purpose"]) == ("SECRET-BILATERAL", "SECRET-PURPOSE")
 
 
+def test_answering_for_someone_else_is_refused_alike_whoever_the_id_names(request_for_day_two):
+    meeting, evp = request_for_day_two["meeting"], request_for_day_two["evp"]
+    lifecycle.propose(meeting, start=paris(11, 13), room=request_for_day_two["room"], actor=None)
+    hidden = PersonFactory(is_public=False)
+    minister = api(request_for_day_two["minister"].user)
+    url = f"/api/v1/meetings/{meeting.pk}/reply/"
+    answers = {
+        (response.status_code, response.content)
+        for person in (evp.pk, hidden.pk, 999999)
+        for response in [minister.post(url, {"response": "declined", "person": person})]
+    }
+    assert answers == {(403, b'{"detail":"Only staff answer for someone else."}')}
+
+
 def test_the_api_exposes_the_lifecycle_and_the_slot_finder(staff_user, request_for_day_two):
     meeting = request_for_day_two["meeting"]
     staff = api(staff_user)

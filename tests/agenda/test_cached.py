@@ -1,0 +1,106 @@
+"""Renderings shared from the cache: fresh after every kind of write, and never personal."""
+
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+
+from agenda import cached
+from agenda.models import Session, Star
+from people.models import Person
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PROGRAMME = "/ai/programme/"
+
+
+def pressed(response, session):
+    """Whether the page shows the session as starred: None when it has no star button."""
+    html = response.content.decode()
+    match = re.search(
+        rf'action="/me/stars/{session.pk}/".*?aria-pressed="(true|false)"', html, re.S
+    )
+    return None if match is None else match[1] == "true"
+
+
+def test_a_bulk_update_shows_on_the_next_request(client, site):
+    assert "Panel on trustworthy AI governance" in client.get(PROGRAMME).content.decode()
+    Session.objects.filter(slug="panel").update(title="Renamed in bulk")
+    page = client.get(PROGRAMME).content.decode()
+    assert "Renamed in bulk" in page and "Panel on trustworthy" not in page
+    Person.objects.filter(slug="virkkunen").update(name="Henna V.")
+    assert "Henna V." in client.get(PROGRAMME).content.decode()
+
+
+def test_each_reader_gets_their_own_stars_on_a_shared_rendering(client, site):
+    panel, health = site["sessions"]["panel"], site["sessions"]["health"]
+    first, second = UserFactory(), UserFactory()
+    Star.objects.create(user=first, session=panel)
+    Star.objects.create(user=second, session=health)
+    assert pressed(client.get(PROGRAMME), panel) is None  # a visitor: no star buttons
+    for user, starred, other in [(first, panel, health), (second, health, panel)]:
+        client.force_login(user)
+        for url in [PROGRAMME, "/ai/programme/grid/?day=2025-02-10", "/ai/people/virkkunen/"]:
+            response = client.get(url)
+            if f"/me/stars/{starred.pk}/" in response.content.decode():
+                assert pressed(response, starred) is True, (user, url)
+            if f"/me/stars/{other.pk}/" in response.content.decode():
+                assert pressed(response, other) is False, (user, url)
+    client.logout()
+    assert pressed(client.get(PROGRAMME), panel) is None
+
+
+def test_an_invitation_only_session_reaches_its_participants_and_staff_only(
+    client, site, staff_user
+):
+    title = "Closed ministerial roundtable"
+    assert title not in client.get(PROGRAMME).content.decode()
+    client.force_login(site["minister"].user)
+    assert title in client.get(PROGRAMME).content.decode()
+    client.force_login(UserFactory())
+    assert title not in client.get(PROGRAMME).content.decode()
+    client.force_login(staff_user)
+    assert title in client.get(PROGRAMME).content.decode()
+    client.logout()
+    assert title not in client.get(PROGRAMME).content.decode()
+
+
+def test_a_hidden_person_stays_hidden_after_staff_saw_them(client, site, staff_user):
+    client.force_login(staff_user)
+    assert client.get("/ai/people/adviser/").status_code == 200
+    client.logout()
+    assert client.get("/ai/people/adviser/").status_code == 404
+    assert "Quiet Adviser" not in client.get(PROGRAMME).content.decode()
+
+
+def test_a_filled_in_star_is_the_form_the_star_button_renders(rf, site):
+    """One markup: the one a page renders and the one put into shared renderings."""
+    request = RequestFactory().get(PROGRAMME)
+    request.user = UserFactory()
+    panel = site["sessions"]["panel"]
+    for starred in (True, False):
+        rendered = render_to_string(
+            "agenda/_star.html", {"session": panel, "starred": starred}, request=request
+        )
+        filled = cached.personalise(
+            request, cached.star_marker(panel), {panel.pk} if starred else set()
+        )
+        token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # masked afresh each time
+        assert token.sub("", filled) == token.sub("", rendered.strip())
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: Session.objects.filter(slug="panel").update(title="Renamed in bulk"),
+        lambda: Person.objects.filter(slug="virkkunen").update(name="Henna V."),
+    ],
+)
+def test_a_bulk_update_changes_the_feeds_etag(client, site, write):
+    """Calendar apps asking with If-None-Match get the change, not a 304."""
+    before = client.get("/ai/programme.ics")["ETag"]
+    write()
+    answer = client.get("/ai/programme.ics", headers={"If-None-Match": before})
+    assert answer.status_code == 200 and answer["ETag"] != before
