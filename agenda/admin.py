@@ -28,9 +28,10 @@ from agenda.models import (
     TravelTime,
     Venue,
 )
+from common.admin import ModelAdmin, TabularInline
 
 
-class KeepsHistoryAdmin(admin.ModelAdmin):
+class KeepsHistoryAdmin(ModelAdmin):
     """Deleting what the record holds on to is refused (its relations PROTECT it, as the API
     finds too); the page says why and what to do instead."""
 
@@ -41,7 +42,7 @@ class KeepsHistoryAdmin(admin.ModelAdmin):
         return deleted, counts, perms_needed, protected
 
 
-class VenueInline(admin.TabularInline):
+class VenueInline(TabularInline):
     model = Venue
     extra = 0
     fields = ["name", "slug", "address", "latitude", "longitude"]
@@ -49,7 +50,7 @@ class VenueInline(admin.TabularInline):
     show_change_link = True
 
 
-class TrackInline(admin.TabularInline):
+class TrackInline(TabularInline):
     model = Track
     extra = 0
     fields = ["name", "slug", "colour"]
@@ -65,14 +66,14 @@ class SummitAdmin(KeepsHistoryAdmin):
     inlines = [VenueInline, TrackInline]
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(TabularInline):
     model = Room
     extra = 0
     fields = ["name", "slug", "capacity", "position"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class TravelTimeInline(admin.TabularInline):
+class TravelTimeInline(TabularInline):
     model = TravelTime
     fk_name = "origin"
     extra = 0
@@ -81,7 +82,7 @@ class TravelTimeInline(admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(ModelAdmin):
     list_display = ["name", "summit", "address", "latitude", "longitude"]
     list_filter = ["summit"]
     search_fields = ["name", "address"]
@@ -91,7 +92,7 @@ class VenueAdmin(admin.ModelAdmin):
 
 
 @admin.register(TravelTime)
-class TravelTimeAdmin(admin.ModelAdmin):
+class TravelTimeAdmin(ModelAdmin):
     list_display = ["origin", "destination", "minutes"]
     list_filter = ["origin__summit"]
     list_select_related = ["origin", "destination"]
@@ -99,7 +100,7 @@ class TravelTimeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(ModelAdmin):
     list_display = ["name", "venue", "capacity", "position"]
     list_filter = ["venue__summit", "venue"]
     search_fields = ["name", "venue__name"]
@@ -108,7 +109,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(ModelAdmin):
     list_display = ["name", "summit", "colour_swatch"]
     list_filter = ["summit"]
     search_fields = ["name"]
@@ -150,7 +151,7 @@ class SessionForm(ConflictCheckedForm):
         return scheduling.check_session(session=item, people=[])
 
 
-class SessionRoleInline(admin.TabularInline):
+class SessionRoleInline(TabularInline):
     model = SessionRole
     formset = PeopleConflictFormSet
     extra = 1
@@ -158,7 +159,7 @@ class SessionRoleInline(admin.TabularInline):
     fields = ["person", "role", "position"]
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(TabularInline):
     """Who has a seat and who is in line; changes go through the registration admin so that
     seats are counted and freed seats offered down the line."""
 
@@ -297,7 +298,7 @@ class SessionAdmin(KeepsHistoryAdmin, ScheduledItemAdmin):
 
 
 @admin.register(SessionRole)
-class SessionRoleAdmin(admin.ModelAdmin):
+class SessionRoleAdmin(ModelAdmin):
     list_display = ["person", "role", "session"]
     list_filter = ["role", "session__summit"]
     search_fields = ["person__name", "session__title"]
@@ -306,7 +307,7 @@ class SessionRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedToken)
-class FeedTokenAdmin(admin.ModelAdmin):
+class FeedTokenAdmin(ModelAdmin):
     """Staff see who holds personal feed links and revoke any; the secrets are never stored."""
 
     list_display = ["user", "label", "created_at", "last_used_at", "revoked_at"]
@@ -345,7 +346,7 @@ class DirectRegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ModelAdmin):
     """Staff register someone directly (a seat if free, else first in line) and cancel
     registrations; the seat count and the waiting list follow the same rules as the site."""
 
@@ -406,7 +407,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaChange)
-class AgendaChangeAdmin(admin.ModelAdmin):
+class AgendaChangeAdmin(ModelAdmin):
     """The record of every change to an attendee's time: read only."""
 
     list_display = ["at", "action", "person", "user", "session", "actor", "detail"]
@@ -426,7 +427,7 @@ class AgendaChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Star)
-class StarAdmin(admin.ModelAdmin):
+class StarAdmin(ModelAdmin):
     list_display = ["user", "session", "created_at"]
     list_filter = ["session__summit"]
     list_select_related = ["user", "session"]
@@ -440,7 +441,7 @@ class StarAdmin(admin.ModelAdmin):
 
 
 @admin.register(Removal)
-class RemovalAdmin(admin.ModelAdmin):
+class RemovalAdmin(ModelAdmin):
     """What syncing clients are told to drop: read only."""
 
     list_display = ["removed_at", "kind", "object_id", "reason", "public", "summit"]

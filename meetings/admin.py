@@ -15,6 +15,7 @@ from agenda.admin_forms import (
     local_time,
 )
 from agenda.models import Room, Venue
+from common.admin import ModelAdmin, TabularInline
 from meetings import lifecycle, scheduling
 from meetings.models import Meeting, MeetingParticipant, MeetingTransition
 
@@ -70,7 +71,7 @@ class ParticipantFormSet(PeopleConflictFormSet):
         return form.instance.response != MeetingParticipant.Response.DECLINED
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(TabularInline):
     model = MeetingParticipant
     formset = ParticipantFormSet
     extra = 2
@@ -81,7 +82,7 @@ class ParticipantInline(admin.TabularInline):
     readonly_fields = ["response", "responded_at"]
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(TabularInline):
     model = MeetingTransition
     extra = 0
     can_delete = False
@@ -201,7 +202,7 @@ class MeetingAdmin(ScheduledItemAdmin):
 
 
 @admin.register(MeetingParticipant)
-class MeetingParticipantAdmin(admin.ModelAdmin):
+class MeetingParticipantAdmin(ModelAdmin):
     """Answers across meetings. Staff answer for participants with the actions, which take
     the answer through the lifecycle like the participant's own."""
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import redirect
@@ -9,13 +10,16 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from rest_framework.authtoken import admin as token_admin
+from rest_framework.authtoken.models import TokenProxy
 
+from common.admin import AnyInputMixin, ModelAdmin
 from people import accounts, invitations
 from people.models import Delegation, Organisation, Person
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ModelAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name"]
@@ -52,7 +56,7 @@ class InviteForm(forms.Form):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ModelAdmin):
     list_display = ["name", "position", "organisation", "country", "is_public", "user"]
     list_filter = ["is_public", "organisation__kind", "country", "organisation"]
     list_select_related = ["organisation", "user"]
@@ -100,7 +104,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(ModelAdmin):
     list_display = ["name", "organisation", "head"]
     list_select_related = ["organisation", "head"]
     search_fields = ["name", "members__name"]
@@ -113,7 +117,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(auth_admin.UserAdmin):
+class UserAdmin(AnyInputMixin, auth_admin.UserAdmin):
     actions = ["lift_login_lock"]
 
     @admin.action(description=_("Lift login lock"), permissions=["change"])
@@ -135,3 +139,17 @@ class UserAdmin(auth_admin.UserAdmin):
             self.message_user(
                 request, _("None of these users had failed logins on record."), messages.WARNING
             )
+
+
+# Django's own admins of groups and API tokens, answering any input like ours.
+admin.site.unregister([Group, TokenProxy])
+
+
+@admin.register(Group)
+class GroupAdmin(AnyInputMixin, auth_admin.GroupAdmin):
+    pass
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(AnyInputMixin, token_admin.TokenAdmin):
+    pass
