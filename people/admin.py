@@ -1,3 +1,5 @@
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
@@ -141,8 +143,9 @@ class UserAdmin(AnyInputMixin, auth_admin.UserAdmin):
             )
 
 
-# Django's own admins of groups and API tokens, answering any input like ours.
-admin.site.unregister([Group, TokenProxy])
+# The admins of groups, API tokens and failed logins that Django and its add-ons bring,
+# answering any input like ours.
+admin.site.unregister([Group, TokenProxy, AccessAttempt, AccessLog, AccessFailureLog])
 
 
 @admin.register(Group)
@@ -152,4 +155,19 @@ class GroupAdmin(AnyInputMixin, auth_admin.GroupAdmin):
 
 @admin.register(TokenProxy)
 class TokenAdmin(AnyInputMixin, token_admin.TokenAdmin):
+    pass
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AnyInputMixin, axes_admin.AccessAttemptAdmin):
+    pass
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(AnyInputMixin, axes_admin.AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(AnyInputMixin, axes_admin.AccessFailureLogAdmin):
     pass
