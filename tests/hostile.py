@@ -2,10 +2,15 @@
 that names the field, nothing written, nothing reflected unescaped."""
 
 import json
+import re
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 from django.db import connection, transaction
+from django.forms import BaseForm
+from django.test.utils import ContextList
+from django.urls import resolve
 
 DEEP = "[" * 1000 + "]" * 1000
 HOSTILE = {
@@ -27,6 +32,8 @@ HOSTILE = {
 # Free text takes these as the text they are.
 TEXT = {"no offset", "no such time zone", "offset out of range", "html", "sql"}
 MARKUP = b"<script>"
+FORM = "application/x-www-form-urlencoded"
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 # Rows that a refused request may still leave, by design: the session of a login and the
 # record of failed logins (django-axes), which is how a lockout works.
@@ -111,3 +118,54 @@ def reflects_markup(response):
 def report(faults):
     """The faults found, one a line, each value cut short."""
     return "\n".join(" ".join(str(part)[:160] for part in fault) for fault in faults)
+
+
+def refusal_names(response, field):
+    """Whether a plain-text refusal (the middleware's, a button's) names the field."""
+    return 400 <= response.status_code < 500 and f"“{field}”".encode() in response.content
+
+
+FIELDS = {"input", "select", "textarea", "button"}
+
+
+class FormsOnAPage(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms = []
+        self.open = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            method = (attrs.get("method") or "get").lower()
+            self.forms.append((method, attrs.get("action") or "", set()))
+            self.open = True
+        elif self.open and tag in FIELDS and attrs.get("name") not in {None, "csrfmiddlewaretoken"}:
+            self.forms[-1][2].add(attrs["name"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.open = False
+
+
+def forms_on(response):
+    """(method, route name, sorted field names) of every form on a page."""
+    page = response.request["PATH_INFO"]
+    parser = FormsOnAPage()
+    parser.feed(response.content.decode())
+    for method, action, names in parser.forms:
+        target = action.split("?")[0] or page
+        yield method, resolve(target).view_name, tuple(sorted(names))
+
+
+def form_errors(response):
+    """The fields named by the errors of the bound forms a page was rendered with."""
+    named = set()
+    contexts = response.context if isinstance(response.context, ContextList) else []
+    for context in contexts:
+        for layer in context.dicts:
+            for value in layer.values():
+                form = getattr(value, "form", value)  # a FilterSet holds its form
+                if isinstance(form, BaseForm) and form.is_bound:
+                    named |= set(form.errors)
+    return named

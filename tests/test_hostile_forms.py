@@ -1,33 +1,28 @@
-"""The corpus of hostile values (tests/hostile.py) sent to every form of the site and of the
-admin, and to the filters of the pages that list: never a 500, nothing reflected unescaped,
-nothing written, and a refusal that names the field.
+"""The corpus of hostile values (tests/hostile.py) sent to every form of the site and to the
+filters of the pages that list: never a 500, nothing reflected unescaped, nothing written,
+and a refusal that names the field. The admin's forms: tests/test_hostile_admin.py.
 
 A form names the field the way a person reads it: the page comes back (200) with the error
 beside the field. The buttons a page generates (star, register, answer, the language
 switch) only ever post known values, so another value is a 400 whose text names the field,
 as is a NUL anywhere (the middleware refuses it before any form). In a form every value is
 text: a list is the field given twice, which Django reads as its last value, and a lone
-surrogate arrives as U+FFFD; free text takes such values as the text they are, a ticked box
-is ticked whatever it says, and a return address (`next`) that is not a page of the site is
-ignored. A value a field may take is sent in a transaction that is rolled back.
+surrogate arrives as U+FFFD; free text takes such values as the text they are, and a return
+address (`next`) that is not a page of the site is ignored. A value a field may take is sent
+in a transaction that is rolled back.
 
 The forms are found on the pages themselves: every page is read as a visitor, an attendee
 and staff, and a form (or a field) that the corpus does not cover fails
-`test_every_form_of_the_site_is_in_the_corpus`; the admin's are every model admin that adds,
-and the admin's own pages."""
+`test_every_form_of_the_site_is_in_the_corpus`."""
 
 import copy
 import logging
-import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.forms import BaseForm
-from django.test.utils import ContextList
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -35,11 +30,16 @@ from agenda.models import FeedToken, Room, Venue
 from meetings.models import Meeting
 from tests.factories import MeetingFactory, MeetingParticipantFactory, paris
 from tests.hostile import (
+    FORM,
     HOSTILE,
+    SLUG,
     changed_tables,
     encoded,
+    form_errors,
     form_values,
+    forms_on,
     reflects_markup,
+    refusal_names,
     report,
     rolled_back,
     stored_rows,
@@ -50,8 +50,6 @@ pytestmark = pytest.mark.django_db
 
 ATTENDEE_PASSWORD = "pw-attendee-123"  # tests.factories.UserFactory's
 NEW_PASSWORD = "Brand-new passphrase 2025"
-FORM = "application/x-www-form-urlencoded"
-SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 @pytest.fixture(autouse=True)
@@ -143,39 +141,6 @@ def page_routes():
                 yield namespace + pattern.name
 
     return set(walk(get_resolver().url_patterns, "", ""))
-
-
-FIELDS = {"input", "select", "textarea", "button"}
-
-
-class FormsOnAPage(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.forms = []
-        self.open = False
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            method = (attrs.get("method") or "get").lower()
-            self.forms.append((method, attrs.get("action") or "", set()))
-            self.open = True
-        elif self.open and tag in FIELDS and attrs.get("name") not in {None, "csrfmiddlewaretoken"}:
-            self.forms[-1][2].add(attrs["name"])
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.open = False
-
-
-def forms_on(response):
-    """(method, route name, sorted field names) of every form on a page."""
-    page = response.request["PATH_INFO"]
-    parser = FormsOnAPage()
-    parser.feed(response.content.decode())
-    for method, action, names in parser.forms:
-        target = action.split("?")[0] or page
-        yield method, resolve(target).view_name, tuple(sorted(names))
 
 
 @dataclass
@@ -356,19 +321,6 @@ def allowed_in_form(spec, name_of_field, name):
     return name_of_field in spec.text and name != "1 MB string"
 
 
-def form_errors(response):
-    """The fields named by the errors of the bound forms a page was rendered with."""
-    named = set()
-    contexts = response.context if isinstance(response.context, ContextList) else []
-    for context in contexts:
-        for layer in context.dicts:
-            for value in layer.values():
-                form = getattr(value, "form", value)  # a FilterSet holds its form
-                if isinstance(form, BaseForm) and form.is_bound:
-                    named |= set(form.errors)
-    return named
-
-
 def page_fault(response, spec, name_of_field, allowed):
     """What is wrong with a page's answer to a hostile value, or None."""
     status = response.status_code
@@ -380,7 +332,7 @@ def page_fault(response, spec, name_of_field, allowed):
     if status == 200:
         return None if named else f"200 with errors on {form_errors(response)}"
     if 400 <= status < 500:
-        said = named or f"“{name_of_field}”".encode() in response.content
+        said = named or refusal_names(response, name_of_field)
         return None if said else f"{status} does not name it: {response.content[:200]!r}"
     return f"{status}: taken"
 
