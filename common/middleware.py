@@ -4,9 +4,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
-from common.refusals import refusal
+from common.refusals import API_PREFIX, refusal
 
 NUL = "\x00"
 
@@ -36,6 +36,23 @@ class RefuseOversizedBodyMiddleware:
         multipart = request.content_type == "multipart/form-data"
         if limit is not None and length > limit and not multipart:
             return too_large(request)
+        return self.get_response(request)
+
+
+class PageMethodsMiddleware:
+    """Outside the API, a page is read (GET, HEAD) or posted a form (POST); any other method
+    is a 405 before a view sees it. Our views refuse those themselves, but Django's own
+    would take a PUT for a POST (the login and password pages) or a PATCH or DELETE for a
+    GET (the admin). The API answers every method for itself."""
+
+    PAGE_METHODS = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in self.PAGE_METHODS and not request.path.startswith(API_PREFIX):
+            return HttpResponseNotAllowed(self.PAGE_METHODS)
         return self.get_response(request)
 
 

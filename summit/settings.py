@@ -83,6 +83,7 @@ MIDDLEWARE = [
     # Below WhiteNoise, which serves static files compressed beforehand.
     "common.compression.CompressionMiddleware",
     "common.middleware.RefuseOversizedBodyMiddleware",
+    "common.middleware.PageMethodsMiddleware",
     "common.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
