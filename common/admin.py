@@ -33,9 +33,7 @@ class ReadableValuesMixin:
 
     def optgroups(self, name, value, attr=None):
         target = self.field.target_field
-        return super().optgroups(  # type: ignore[misc]
-            name, [item for item in value if readable(target, item)], attr
-        )
+        return super().optgroups(name, [item for item in value if readable(target, item)], attr)
 
 
 class AutocompleteSelect(ReadableValuesMixin, widgets.AutocompleteSelect):

@@ -29,5 +29,8 @@ def refusal(
 def form_refusal(request: HttpRequest, form: forms.Form) -> HttpResponse:
     """A 400 naming each field of a form that no page of ours would post: the buttons a page
     generates send known values, so another value is a request made by hand."""
-    message = "\n".join(f"“{field}”: {' '.join(errors)}" for field, errors in form.errors.items())
+    message = "\n".join(
+        f"“{field}”: {' '.join(str(error) for error in errors)}"
+        for field, errors in form.errors.items()
+    )
     return refusal(request, status=400, message=message)
