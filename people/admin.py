@@ -143,6 +143,8 @@ class UserAdmin(AnyInputMixin, auth_admin.UserAdmin):
             )
 
 
+admin.site.login_form = accounts.AdminLoginForm
+
 # The admins of groups, API tokens and failed logins that Django and its add-ons bring,
 # answering any input like ours.
 admin.site.unregister([Group, TokenProxy, AccessAttempt, AccessLog, AccessFailureLog])

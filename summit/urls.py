@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from agenda.views import exports, feeds, me, programme
 from meetings import views as meeting_views
-from people.accounts import SetPasswordForm
+from people.accounts import LoginForm, SetPasswordForm
 from summit import language
 from summit.views import PasswordResetView
 
@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
         auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
         name="password_reset_confirm",
     ),
+    path("accounts/login/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", me.me, name="me"),
     path("me/calendar/", me.calendar, name="me-calendar"),
