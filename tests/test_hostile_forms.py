@@ -128,6 +128,10 @@ PAGES = {
 }
 
 
+# The admin's own login, the one page of the admin a visitor reaches (staff are sent on).
+ADMIN_LOGIN = {"admin:login": lambda c: {}}
+
+
 def page_routes():
     """The names of every route outside the admin and the API."""
 
@@ -205,6 +209,14 @@ SITE_FORMS = {
         user=None,
         url=lambda c: reverse("login"),
         data=lambda c: {"username": "rossi", "password": ATTENDEE_PASSWORD, "next": "/me/"},
+        text={"username", "password"},
+        hints={"next"},
+        names={"username": {"__all__"}, "password": {"__all__"}},
+    ),
+    ("post", "admin:login", ("next", "password", "username")): PageForm(
+        user=None,
+        url=lambda c: reverse("admin:login"),
+        data=lambda c: {"username": "staffer", "password": "pw-staffer-123", "next": "/admin/"},
         text={"username", "password"},
         hints={"next"},
         names={"username": {"__all__"}, "password": {"__all__"}},
@@ -299,7 +311,7 @@ def test_every_form_of_the_site_is_in_the_corpus(client, corpus):
         client.logout()
         if user is not None:
             client.force_login(user)
-        for name, arguments in PAGES.items():
+        for name, arguments in {**PAGES, **(ADMIN_LOGIN if user is None else {})}.items():
             response = client.get(reverse(name, kwargs=arguments(corpus)), follow=True)
             if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
                 found |= set(forms_on(response))
