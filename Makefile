@@ -65,10 +65,17 @@ messages: install
 schema: install
 	$(MANAGE) spectacular --file openapi.yaml --validate --fail-on-warn
 
-# Speed is measured here, never in the test suite.
+# Speed is measured here, never in the test suite: the slot finder, then the site under load
+# (benchmarks/load.py) on synthetic summits of BENCH_SESSIONS sessions, BENCH_SECONDS per URL;
+# e.g. `make bench BENCH_SESSIONS="120 2000 10000"`, and MEMORY=1 for the workers' memory after
+# 10,000 requests. Loads with wrk when installed (apt-get install wrk), else a Python client.
+BENCH_SESSIONS ?= 120 2000
+BENCH_SECONDS ?= 5
 bench: install
 	$(BIN)/python -m pytest benchmarks -o testpaths=benchmarks -p no:cacheprovider \
 		--benchmark-only --benchmark-columns=min,median,mean,max,rounds -q
+	DEBUG=$${DEBUG:-1} $(BIN)/python -m benchmarks.load --sessions $(BENCH_SESSIONS) \
+		--duration $(BENCH_SECONDS) $(if $(MEMORY),--memory)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache *.egg-info

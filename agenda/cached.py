@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import Http404
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -26,7 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from agenda import conditional, ical
-from agenda.models import Session, Star, Summit
+from agenda.models import Session, SessionRole, Star, Summit
 from common import versions
 from people.models import Person
 
@@ -79,8 +80,9 @@ def current_summit(request) -> Summit | None:
 
 def audience(request) -> str | None:
     """Who a shared rendering may be served to: "public" when the user sees exactly the public
-    programme (anonymous visitors; attendees who take part in no invitation-only session),
-    "staff" for staff, and None (render for this user alone) otherwise."""
+    programme (anonymous visitors; attendees who are on no invitation-only session, and not
+    on the programme as a person hidden from the public), "staff" for staff, and None
+    (render for this user alone) otherwise."""
     user = request.user
     if not user.is_authenticated:
         return "public"
@@ -89,9 +91,8 @@ def audience(request) -> str | None:
     if not hasattr(request, "_programme_audience"):
         person = getattr(user, "person", None)
         private = person is not None and (
-            not person.is_public
-            or Session.objects.exclude(visibility=Session.Visibility.PUBLIC)
-            .filter(roles__person=person)
+            SessionRole.objects.filter(person=person)
+            .filter(~Q(session__visibility=Session.Visibility.PUBLIC) | Q(person__is_public=False))
             .exists()
         )
         request._programme_audience = None if private else "public"
@@ -106,9 +107,10 @@ def person(request, slug: str) -> Person:
         return people.filter(slug=slug).first() or MISSING
 
     shared = audience(request)
+    own = getattr(request.user, "person", None) if request.user.is_authenticated else None
     found = (
         find()
-        if shared is None
+        if shared is None or (own is not None and own.slug == slug)
         else cache.get_or_set(key(request, shared, "person", slug), find, LIFETIME)
     )
     if not isinstance(found, Person):
@@ -116,10 +118,10 @@ def person(request, slug: str) -> Person:
     return found
 
 
-def rendered(request, parts: tuple, build) -> Any:
+def rendered(request, parts: tuple, build, *, shareable: bool = True) -> Any:
     """`build()` (strings), shared by everyone of the request's audience under the same
     version, language and `parts`; built for this request alone when no audience fits."""
-    shared = audience(request)
+    shared = audience(request) if shareable else None
     if shared is None:
         return build()
     return cache.get_or_set(
@@ -221,10 +223,18 @@ def head(tracks, extra_template=None, **context) -> str:
     return "".join(parts)
 
 
-def page(request, summit, template, *, parts, build, context=None):
+def page(request, summit, template, *, parts, build, context=None, shareable=True):
     """The page around a rendering shared by readers who see the same programme: `build()`
-    gives (head, body); the reader's nonce and star buttons are put in."""
-    styles, body = rendered(request, (template, summit.pk, request.get_host(), *parts), build)
+    gives (head, body); the reader's nonce and star buttons are put in. Pages of unbounded
+    variety (a free-text search) are not `shareable`: each would fill the cache once."""
+
+    def both():
+        styles, body = build()
+        # Visitors' copy without star markers: no pass over the text on their requests.
+        return styles, body, STAR.sub("", body)
+
+    where = (template, summit.pk, request.get_host(), *parts)
+    styles, body, plain = rendered(request, where, both, shareable=shareable)
     return render(
         request,
         template,
@@ -235,7 +245,11 @@ def page(request, summit, template, *, parts, build, context=None):
             "head": mark_safe(
                 styles.replace(NONCE, str(request.csp_nonce)) if NONCE in styles else styles
             ),
-            "body": mark_safe(personalise(request, body, starred_in(request, summit))),
+            "body": mark_safe(
+                personalise(request, body, starred_in(request, summit))
+                if request.user.is_authenticated
+                else plain
+            ),
         },
     )
 

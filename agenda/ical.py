@@ -12,12 +12,15 @@ What calendar clients need (RFC 5545 and their quirks):
 
 from __future__ import annotations
 
+import hashlib
 import zoneinfo
 from collections.abc import Callable, Container, Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import partial
 from typing import TypeVar
 
 from django.conf import settings
+from django.core.cache import BaseCache, caches
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vDuration, vGeo, vText
@@ -72,6 +75,121 @@ def build_calendar(
         for event in sorted(events, key=lambda e: (e.decoded("DTSTART"), str(e["UID"]))):
             calendar.add_component(event)
     return calendar
+
+
+END = b"END:VCALENDAR\r\n"
+# Bump when an event's bytes change for the same rows, so kept events are made again.
+EVENT_FORMAT = 1
+
+
+def calendar_bytes(
+    *,
+    name: str,
+    zone: str,
+    sessions: Iterable[Session] = (),
+    meetings: Iterable[Meeting] = (),
+    link: Callable[[Session], str] | None = None,
+    language: str | None = None,
+    holder: Person | None = None,
+    waiting: Container[int] = (),
+) -> bytes:
+    """The bytes of `build_calendar` with the same arguments, each event's bytes kept in the
+    cache under everything they are made of: after a change, only the events it touched are
+    made again (serialising is most of a feed's cost)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        language = translation.get_language()
+        head = to_bytes(build_calendar(name=name, zone=zone, language=language))
+        assert head.endswith(END)
+        # (start, UID, what the event is made of, how to make it)
+        entries: list[tuple[datetime | None, str, tuple[object, ...], Callable[[], Event]]] = [
+            (
+                session.start,
+                uid("session", session.pk),
+                ("session", session_stamp(session, link), zone, language, session.pk in waiting),
+                partial(session_event, session, zone, link, waiting=session.pk in waiting),
+            )
+            for session in sessions
+        ]
+        entries += [
+            (
+                meeting.start,
+                uid("meeting", meeting.pk),
+                ("meeting", meeting_stamp(meeting), zone, language, holder.pk if holder else None),
+                partial(meeting_event, meeting, zone, holder),
+            )
+            for meeting in meetings
+        ]
+        entries.sort(key=lambda entry: (entry[0] or datetime.max.replace(tzinfo=UTC), entry[1]))
+        keys = [
+            "ical-event:" + hashlib.sha256(repr((EVENT_FORMAT, entry[2])).encode()).hexdigest()
+            for entry in entries
+        ]
+        kept = fragments().get_many(keys)
+        made = {
+            key: entry[3]().to_ical()
+            for key, entry in zip(keys, entries, strict=True)
+            if key not in kept
+        }
+        if made:
+            fragments().set_many(made, FRAGMENT_LIFETIME)
+        return b"".join([head[: -len(END)], *(kept.get(key) or made[key] for key in keys), END])
+
+
+FRAGMENT_LIFETIME = 7 * 24 * 3600
+
+
+def fragments() -> BaseCache:
+    """The cache of small pieces (a feed's events): its own, so that thousands of them do not
+    push out the large renderings of the default cache."""
+    return caches["fragments"] if "fragments" in settings.CACHES else caches["default"]
+
+
+def place_stamp(item: Session | Meeting) -> tuple[object, ...]:
+    venue = item.place
+    room = item.room.name if item.room is not None else None
+    if venue is None:
+        return (room,)
+    return (room, venue.name, venue.address, venue.latitude, venue.longitude)
+
+
+def session_stamp(session: Session, link: Callable[[Session], str] | None) -> tuple[object, ...]:
+    """What a session's event is made of."""
+    return (
+        session.pk,
+        session.title,
+        session.abstract,
+        session.kind,
+        session.status,
+        session.visibility,
+        session.start,
+        session.end,
+        session.created_at,
+        session.updated_at,
+        session.sequence,
+        session.track.name if session.track is not None else None,
+        place_stamp(session),
+        [(role.role, role.person.name) for role in session.roles.all()],
+        link(session) if link else None,
+    )
+
+
+def meeting_stamp(meeting: Meeting) -> tuple[object, ...]:
+    """What a meeting's event is made of."""
+    return (
+        meeting.pk,
+        meeting.title,
+        meeting.purpose,
+        meeting.status,
+        meeting.confidentiality,
+        meeting.start,
+        meeting.end,
+        meeting.created_at,
+        meeting.updated_at,
+        meeting.sequence,
+        meeting.is_closed,
+        place_stamp(meeting),
+        [(p.person_id, p.person.name, p.side, p.response) for p in meeting.participants.all()],
+    )
 
 
 def session_request(session: Session, *, attendee: Person, email: str) -> Calendar:

@@ -4,7 +4,7 @@ import subprocess
 import time
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 
 from meetings.models import Meeting
@@ -40,13 +40,6 @@ def require(part, available, reason):
     pytest.skip(message)
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with an empty cache: its database starts afresh, so renderings kept
-    by an earlier test may carry the same programme version."""
-    cache.clear()
-
-
 @pytest.fixture
 def postgres(db):
     require(
@@ -58,13 +51,14 @@ def postgres(db):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Throttles and limits count in the cache: each test starts with none spent, as it
-    starts with an empty database."""
-    from django.core.cache import cache
-
-    cache.clear()
+    """Each test starts with empty caches, as it starts with an empty database: no throttle
+    or limit spent, and no rendering kept by an earlier test under the same programme
+    version."""
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 from django.db.models import ProtectedError
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 
+from agenda import cached
 from agenda.api import serializers
 from agenda.api.filters import RemovalFilter, SessionFilter
 from agenda.models import Removal, Room, Session, Summit, Track, TravelTime, Venue
@@ -54,7 +56,18 @@ class TrackViewSet(AtomicWritesMixin, viewsets.ModelViewSet):
     ordering_fields = ["name"]
 
 
-class SessionViewSet(KeepsHistoryMixin, AtomicWritesMixin, viewsets.ModelViewSet):
+class SharedListMixin:
+    # A page of a list is kept in the cache under the programme's version for callers who
+    # see the same programme (agenda.cached.audience), like the site's pages; anyone else
+    # gets theirs built for them.
+
+    def list(self, request, *args, **kwargs):
+        build = lambda: super(SharedListMixin, self).list(request, *args, **kwargs).data  # noqa: E731
+        parts = ("api", self.basename, request.get_host(), request.get_full_path())
+        return Response(cached.rendered(request, parts, build))
+
+
+class SessionViewSet(SharedListMixin, KeepsHistoryMixin, AtomicWritesMixin, viewsets.ModelViewSet):
     """The programme. Lists and details hold only what the caller may see."""
 
     serializer_class = serializers.SessionSerializer

@@ -32,7 +32,10 @@ class FeedTokenQuerySet(models.QuerySet["FeedToken"]):
         if not token or len(token) > 100:
             return None
         return (
-            self.active().select_related("user").filter(token_hash=hash_feed_token(token)).first()
+            self.active()
+            .select_related("user__person")
+            .filter(token_hash=hash_feed_token(token))
+            .first()
         )
 
 

@@ -3,10 +3,12 @@ version (ETag and Last-Modified from one aggregate query, without building the f
 304 when the client is up to date, and otherwise wraps the bytes of agenda.ical."""
 
 import functools
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.http import Http404, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from agenda import cached, ical
 from agenda.conditional import absolute, meeting_version, respond, session_version, version_of
-from agenda.models import FeedToken, Registration, Session, Summit, Track
+from agenda.models import FeedToken, Registration, Session, Track
 from agenda.personal import personal_items
 from meetings.models import Meeting
 from people.models import Person
@@ -38,7 +40,7 @@ def sessions_feed(request, *, summit, sessions, name, filename=None, private=Fal
     return respond(
         request,
         version=version_of(session_version(sessions), extra=language),
-        build=lambda: ical.build_calendar(
+        build=lambda: ical.calendar_bytes(
             name=name,
             zone=summit.time_zone,
             sessions=rows,
@@ -62,7 +64,7 @@ def public_feed(request, summit, parts, *, pick):
 
     def build():
         found, sessions, name = rows()
-        return ical.build_calendar(
+        return ical.calendar_bytes(
             name=name,
             zone=found.time_zone,
             sessions=sessions.with_people(AnonymousUser()),
@@ -97,7 +99,7 @@ def programme_feed(request, summit):
 
     def build():
         found, sessions, meetings = items()
-        return ical.build_calendar(
+        return ical.calendar_bytes(
             name=found.name,
             zone=found.time_zone,
             sessions=sessions.with_people(AnonymousUser()),
@@ -169,7 +171,7 @@ def personal_feed(request, token):
     if holder.last_used_at is None or now - holder.last_used_at > LAST_USED_PRECISION:
         FeedToken.objects.filter(pk=holder.pk).update(last_used_at=now)
     sessions, meetings = personal_items(user)
-    summit = Summit.objects.current()
+    summit = cached.current_summit(request)
     zone = summit.time_zone if summit else settings.TIME_ZONE
     language = feed_language(request)
     name = user.person.name if hasattr(user, "person") else user.get_username()
@@ -181,14 +183,14 @@ def personal_feed(request, token):
         else []
     )
     meeting_rows = meetings.with_participants(user)
-    return respond(
-        request,
-        version=version_of(
-            session_version(sessions),
-            meeting_version(meetings),
-            extra=(language, zone, sorted(waiting)),
-        ),
-        build=lambda: ical.build_calendar(
+    version = version_of(
+        session_version(sessions),
+        meeting_version(meetings),
+        extra=(language, zone, sorted(waiting), name, summit.name if summit else ""),
+    )
+
+    def build():
+        return ical.calendar_bytes(
             name=f"{name} — {summit.name if summit else 'Summit'}",
             zone=zone,
             sessions=session_rows,
@@ -197,6 +199,15 @@ def personal_feed(request, token):
             language=language,
             holder=person,
             waiting=waiting,
-        ),
+        )
+
+    # Kept for this holder alone, under the version of what it shows: a calendar app
+    # polling without If-None-Match costs the version, not a rebuild.
+    where = (user.pk, request.get_host(), request.is_secure(), version[0])
+    body_key = "personal-feed:" + hashlib.sha256(repr(where).encode()).hexdigest()
+    return respond(
+        request,
+        version=version,
+        build=lambda: cache.get_or_set(body_key, build, cached.LIFETIME),
         private=True,
     )

@@ -124,6 +124,7 @@ def programme(request, summit):
         parts=cached.filter_key(request, ProgrammeFilter),
         build=build,
         context={"nav": "programme"},
+        shareable=not request.GET.get("q"),
     )
 
 

@@ -104,3 +104,56 @@ def test_a_bulk_update_changes_the_feeds_etag(client, site, write):
     write()
     answer = client.get("/ai/programme.ics", headers={"If-None-Match": before})
     assert answer.status_code == 200 and answer["ETag"] != before
+
+
+def test_the_apis_shared_session_list_follows_changes_and_readers(client, site, staff_user):
+    def titles():
+        return {item["title"] for item in client.get("/api/v1/sessions/").json()["results"]}
+
+    assert "Closed ministerial roundtable" not in titles()
+    Session.objects.filter(slug="panel").update(title="Renamed in bulk")
+    assert "Renamed in bulk" in titles()
+    client.force_login(site["minister"].user)
+    assert "Closed ministerial roundtable" in titles()
+    client.force_login(staff_user)
+    assert "Closed ministerial roundtable" in titles()
+    client.logout()
+    assert "Closed ministerial roundtable" not in titles()
+
+
+def test_a_free_text_search_is_not_kept(client, site):
+    """Searches are of endless variety: kept, they would push everything else out."""
+    from django.core.cache import cache
+
+    client.get(PROGRAMME)
+    kept = len(cache._cache)
+    assert "Panel on" in client.get(PROGRAMME, {"q": "panel"}).content.decode()
+    assert "Panel on" not in client.get(PROGRAMME, {"q": "no such words"}).content.decode()
+    assert len(cache._cache) == kept
+
+
+def test_who_shares_the_public_rendering(rf, site):
+    from tests.factories import PersonFactory, SessionRoleFactory
+
+    def audience_of(user):
+        request = rf.get(PROGRAMME)
+        request.user = user
+        return cached.audience(request)
+
+    private_attendee = PersonFactory(is_public=False, user=UserFactory())
+    assert audience_of(private_attendee.user) == "public"  # sees what the public sees
+    assert audience_of(site["minister"].user) is None  # on an invitation-only session
+    hidden_speaker = PersonFactory(is_public=False, user=UserFactory())
+    SessionRoleFactory(session=site["sessions"]["panel"], person=hidden_speaker)
+    assert audience_of(hidden_speaker.user) is None  # sees themselves on the programme
+
+
+def test_a_hidden_attendee_sees_their_own_page(client, site):
+    from tests.factories import PersonFactory
+
+    attendee = PersonFactory(is_public=False, user=UserFactory(), slug="me-myself")
+    client.get("/ai/people/me-myself/")  # a visitor's 404 is not kept for them
+    client.force_login(attendee.user)
+    assert client.get("/ai/people/me-myself/").status_code == 200
+    client.logout()
+    assert client.get("/ai/people/me-myself/").status_code == 404

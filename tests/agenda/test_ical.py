@@ -128,3 +128,36 @@ def test_a_session_the_night_the_clocks_change_keeps_its_wall_clock_time():
         "early": ("02:30", timedelta(hours=2)),
         "late": ("02:30", timedelta(hours=1)),
     }
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_events_kept_in_the_cache_give_the_same_bytes_as_a_calendar_built_whole(
+    site, language
+):
+    from meetings.models import Meeting
+
+    def both():
+        sessions = Session.objects.with_people(AnonymousUser())
+        meetings = Meeting.objects.with_participants()
+        arguments = {
+            "name": "Feed",
+            "zone": "Europe/Paris",
+            "sessions": sessions,
+            "meetings": meetings,
+            "link": lambda item: f"https://example.org/{item.pk}/",
+            "language": language,
+            "holder": site["evp"],
+            "waiting": {site["sessions"]["health"].pk},
+        }
+        return ical.calendar_bytes(**arguments), ical.to_bytes(ical.build_calendar(**arguments))
+
+    assert both()[0] == both()[1]  # the second time from the cache
+    kept, whole = both()
+    assert kept == whole
+    # Changes reach the kept events: a room renamed, a person renamed, a reply.
+    site["sessions"]["panel"].room.__class__.objects.filter(slug="nef").update(name="Grande Nef")
+    site["evp"].__class__.objects.filter(slug="virkkunen").update(name="H. Virkkunen")
+    Meeting.objects.get().participants.update(response="declined")
+    kept, whole = both()
+    assert kept == whole
+    assert b"Grande Nef" in kept and b"H. Virkkunen" in kept

@@ -1,0 +1,57 @@
+"""The pieces of the load harness (`make bench`) that can be checked without loading a server."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from benchmarks.load import Load, read_wrk
+
+# wrk 4.1.0 (Debian), with --latency, against a slow page and its answers.
+WRK_REPORT = """\
+Running 56s test @ http://127.0.0.1:8931/synthetic/programme.ics
+  2 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.72s     1.11s    2.89s    66.67%
+    Req/Sec     0.33      0.58     1.00     66.67%
+  Latency Distribution
+     50%    1.58s
+     75%    2.89s
+     90%    2.89s
+     99%    2.89s
+  7 requests in 56.02s, 989.52KB read
+  Socket errors: connect 0, read 1, write 0, timeout 0
+  Non-2xx or 3xx responses: 2
+Requests/sec:      0.12
+Transfer/sec:    197.51KB
+"""
+
+
+def test_the_figures_of_a_wrk_report_are_read_in_milliseconds():
+    fast = WRK_REPORT.replace("1.58s", "635.91us").replace("2.89s\n", "12.50ms\n")
+
+    assert read_wrk(WRK_REPORT) == Load(
+        requests_per_second=pytest.approx(7 / 56.02), p50_ms=1580.0, p99_ms=2890.0, errors=3
+    )
+    fast_figures = read_wrk(fast)
+    assert (fast_figures.p50_ms, fast_figures.p99_ms) == (pytest.approx(0.63591), 12.5)
+
+
+def test_the_rate_is_worked_out_finer_than_wrk_rounds_it():
+    """7 answers in 56 s is 0.125 req/s, where wrk prints 0.12."""
+    assert read_wrk(WRK_REPORT).requests_per_second == pytest.approx(0.125, abs=1e-4)
+
+
+def test_a_report_without_figures_is_refused_with_what_wrk_said():
+    with pytest.raises(RuntimeError, match="unable to connect"):
+        read_wrk("unable to connect to 127.0.0.1:8931 Connection refused\n")
+
+
+@pytest.mark.django_db
+def test_the_bare_view_exists_under_the_bench_settings_only(client, settings):
+    with pytest.raises(NoReverseMatch):
+        reverse("bench-bare")
+
+    settings.ROOT_URLCONF = "benchmarks.urls"
+    answer = client.get(reverse("bench-bare"))
+
+    assert (answer.status_code, answer.content) == (200, b"ok")
+    assert client.get("/api/v1/").status_code == 200  # with the whole site beside it
