@@ -245,3 +245,8 @@ def test_a_username_longer_than_any_is_refused_beside_its_field_and_not_recorded
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"username"}
     assert not AccessAttempt.objects.exists()
+
+
+def test_the_login_page_shows_a_username_error_beside_the_field(client):
+    response = client.post("/accounts/login/", {"username": "x" * 300, "password": "anything"})
+    assert 'id="id_username-error"' in response.content.decode()
