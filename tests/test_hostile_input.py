@@ -2,10 +2,17 @@
 query parameter of its lists and every id in its paths: never a 500, a 4xx naming the field,
 nothing written, nothing reflected unescaped.
 
-The API's schema says what there is to send: a write or a parameter that the corpus does not
-cover fails `test_every_api_write_is_in_the_corpus`. A value the schema allows for a field
-(markup or SQL as free text, true for a boolean) may be taken; it is sent in a transaction
-that is rolled back, and the answer must still carry no markup."""
+The API's schema says what there is to send: a write or a field that the corpus does not
+cover fails `test_every_api_write_is_in_the_corpus`, and every query parameter it lists is
+tried (one that several lists share unchanged, such as `page`, on the first). A value the
+schema allows for a field (markup or SQL as free text, true for a boolean) may be taken; it
+is sent in a transaction that is rolled back, and the answer must still carry no markup.
+
+A create gets every value in every field. An update (PUT, PATCH) gets, in each field of the
+body, the values the schema allows, which reach the checks that read the stored row; the
+values it refuses are refused by the very field code a create goes through (the fields of
+the items of a list get every value). A path gets every value as its id, by the most harmful
+method it takes."""
 
 import functools
 import json
