@@ -19,5 +19,7 @@ def test_a_language_the_site_does_not_speak_is_a_400_naming_it(client):
     assert "django_language" not in response.cookies
 
 
-def test_the_language_is_switched_by_a_post_only(client):
-    assert client.get("/i18n/setlang/?language=fr").status_code == 405
+def test_a_get_switches_nothing_and_goes_back(client):
+    response = client.get("/i18n/setlang/", {"language": "fr", "next": "/ai/"})
+    assert (response.status_code, response["Location"]) == (302, "/ai/")
+    assert "django_language" not in response.cookies
