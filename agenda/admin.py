@@ -31,9 +31,10 @@ from agenda.models import (
     Venue,
 )
 from agenda.views import timetable_editor
+from common.admin import ModelAdmin, TabularInline
 
 
-class KeepsHistoryAdmin(admin.ModelAdmin):
+class KeepsHistoryAdmin(ModelAdmin):
     """Deleting what the record holds on to is refused (its relations PROTECT it, as the API
     finds too); the page says why and what to do instead."""
 
@@ -44,7 +45,7 @@ class KeepsHistoryAdmin(admin.ModelAdmin):
         return deleted, counts, perms_needed, protected
 
 
-class VenueInline(admin.TabularInline):
+class VenueInline(TabularInline):
     model = Venue
     extra = 0
     fields = ["name", "slug", "address", "latitude", "longitude"]
@@ -52,7 +53,7 @@ class VenueInline(admin.TabularInline):
     show_change_link = True
 
 
-class TrackInline(admin.TabularInline):
+class TrackInline(TabularInline):
     model = Track
     extra = 0
     fields = ["name", "slug", "colour"]
@@ -83,14 +84,14 @@ class SummitAdmin(KeepsHistoryAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Edit the timetable"))
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(TabularInline):
     model = Room
     extra = 0
     fields = ["name", "slug", "capacity", "position"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class TravelTimeInline(admin.TabularInline):
+class TravelTimeInline(TabularInline):
     model = TravelTime
     fk_name = "origin"
     extra = 0
@@ -99,7 +100,7 @@ class TravelTimeInline(admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(ModelAdmin):
     list_display = ["name", "summit", "address", "latitude", "longitude"]
     list_filter = ["summit"]
     search_fields = ["name", "address"]
@@ -109,7 +110,7 @@ class VenueAdmin(admin.ModelAdmin):
 
 
 @admin.register(TravelTime)
-class TravelTimeAdmin(admin.ModelAdmin):
+class TravelTimeAdmin(ModelAdmin):
     list_display = ["origin", "destination", "minutes"]
     list_filter = ["origin__summit"]
     list_select_related = ["origin", "destination"]
@@ -117,7 +118,7 @@ class TravelTimeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(ModelAdmin):
     list_display = ["name", "venue", "capacity", "position"]
     list_filter = ["venue__summit", "venue"]
     search_fields = ["name", "venue__name"]
@@ -126,7 +127,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(ModelAdmin):
     list_display = ["name", "summit", "colour_swatch"]
     list_filter = ["summit"]
     search_fields = ["name"]
@@ -168,7 +169,7 @@ class SessionForm(ConflictCheckedForm):
         return scheduling.check_session(session=item, people=[])
 
 
-class SessionRoleInline(admin.TabularInline):
+class SessionRoleInline(TabularInline):
     model = SessionRole
     formset = PeopleConflictFormSet
     extra = 1
@@ -176,7 +177,7 @@ class SessionRoleInline(admin.TabularInline):
     fields = ["person", "role", "position"]
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(TabularInline):
     """Who has a seat and who is in line; changes go through the registration admin so that
     seats are counted and freed seats offered down the line."""
 
@@ -315,7 +316,7 @@ class SessionAdmin(KeepsHistoryAdmin, ScheduledItemAdmin):
 
 
 @admin.register(SessionRole)
-class SessionRoleAdmin(admin.ModelAdmin):
+class SessionRoleAdmin(ModelAdmin):
     list_display = ["person", "role", "session"]
     list_filter = ["role", "session__summit"]
     search_fields = ["person__name", "session__title"]
@@ -324,7 +325,7 @@ class SessionRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedToken)
-class FeedTokenAdmin(admin.ModelAdmin):
+class FeedTokenAdmin(ModelAdmin):
     """Staff see who holds personal feed links and revoke any; the secrets are never stored."""
 
     list_display = ["user", "label", "created_at", "last_used_at", "revoked_at"]
@@ -363,7 +364,7 @@ class DirectRegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ModelAdmin):
     """Staff register someone directly (a seat if free, else first in line) and cancel
     registrations; the seat count and the waiting list follow the same rules as the site."""
 
@@ -424,7 +425,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaChange)
-class AgendaChangeAdmin(admin.ModelAdmin):
+class AgendaChangeAdmin(ModelAdmin):
     """The record of every change to an attendee's time: read only."""
 
     list_display = ["at", "action", "person", "user", "session", "actor", "detail"]
@@ -444,7 +445,7 @@ class AgendaChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Star)
-class StarAdmin(admin.ModelAdmin):
+class StarAdmin(ModelAdmin):
     list_display = ["user", "session", "created_at"]
     list_filter = ["session__summit"]
     list_select_related = ["user", "session"]
@@ -458,7 +459,7 @@ class StarAdmin(admin.ModelAdmin):
 
 
 @admin.register(Removal)
-class RemovalAdmin(admin.ModelAdmin):
+class RemovalAdmin(ModelAdmin):
     """What syncing clients are told to drop: read only."""
 
     list_display = ["removed_at", "kind", "object_id", "reason", "public", "summit"]

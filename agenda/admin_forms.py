@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Summit
 from agenda.scheduling import Conflict, check_people, enforce
+from common.admin import ModelAdmin
 from common.conflicts import ACCEPT_FIELD
 
 
@@ -84,7 +85,7 @@ class SummitChoice(forms.Form):
     summit = forms.ModelChoiceField(queryset=Summit.objects.all(), required=False)
 
 
-class ScheduledItemAdmin(admin.ModelAdmin):
+class ScheduledItemAdmin(ModelAdmin):
     """Staff type and read times in the zone of the item's summit, and the people inline
     learns whether staff accepted the warnings."""
 

@@ -3,10 +3,41 @@
 from django import forms
 
 from agenda.models import FeedToken
+from common.refusals import UNKNOWN_CHOICE
+
+# Longer than any address of the site; a longer one is not a page to come back to.
+NEXT_LENGTH = 2000
+
+
+class ButtonForm(forms.Form):
+    """What a button on a page posts: an action among a few (absent, the first) and the
+    page to come back to."""
+
+    ACTIONS: tuple[str, ...] = ()
+
+    action = forms.ChoiceField(required=False, error_messages=UNKNOWN_CHOICE)
+    next = forms.CharField(required=False, max_length=NEXT_LENGTH)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(action, action) for action in self.ACTIONS]
+
+    def clean_action(self):
+        return self.cleaned_data["action"] or self.ACTIONS[0]
+
+
+class StarForm(ButtonForm):
+    ACTIONS = ("star", "unstar")
+
+
+class RegistrationForm(ButtonForm):
+    ACTIONS = ("register", "cancel")
 
 
 class NewFeedLinkForm(forms.Form):
-    label = forms.CharField(required=False)
+    label = forms.CharField(
+        required=False, max_length=FeedToken._meta.get_field("label").max_length
+    )
 
 
 class RevokeFeedLinkForm(forms.Form):

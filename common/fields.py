@@ -8,12 +8,14 @@ from rest_framework import serializers
 
 from common.bounds import OUT_OF_CALENDAR, within_calendar
 
+NAIVE = "Give the time with its UTC offset, e.g. 2025-02-10T10:00:00+01:00."
+
 
 class OffsetDateTimeField(serializers.DateTimeField):
     """A datetime that says which time it is: naive input would be guessed, so it is refused."""
 
     default_error_messages = {
-        "naive": "Give the time with its UTC offset, e.g. 2025-02-10T10:00:00+01:00.",
+        "naive": NAIVE,
         "calendar": OUT_OF_CALENDAR,
     }
 

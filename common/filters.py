@@ -3,14 +3,18 @@
 from datetime import UTC, date, datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
-from django_filters import FilterSet, NumberFilter
+from django.utils.dateparse import parse_datetime
+from django_filters import CharFilter, FilterSet, IsoDateTimeFilter, NumberFilter
+from django_filters.fields import IsoDateTimeField
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import filters
+from rest_framework import filters, serializers
 
 from common.bounds import MAX_ID, OUT_OF_CALENDAR, within_calendar
+from common.fields import NAIVE
 
 
 class IdFilter(NumberFilter):
@@ -26,6 +30,38 @@ class IdFilter(NumberFilter):
         if kwargs.get("help_text"):
             schema["description"] = str(kwargs["help_text"])
         extend_schema_field(schema)(self)
+
+
+class SearchFilter(CharFilter):
+    """Words to look for: a longer text is refused rather than cut or sent to the database."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(*args, **kwargs)
+        schema = {"type": "string", "maxLength": kwargs["max_length"]}
+        if kwargs.get("help_text"):
+            schema["description"] = str(kwargs["help_text"])
+        extend_schema_field(schema)(self)
+
+
+class OffsetDateTimeField(IsoDateTimeField):
+    """A moment with its UTC offset: one without would be read in the server's zone."""
+
+    default_error_messages = {"naive": NAIVE}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            try:
+                moment = parse_datetime(value.strip())
+            except ValueError:
+                moment = None  # unreadable: the parsing below says so
+            if moment is not None and moment.tzinfo is None:
+                raise ValidationError(self.error_messages["naive"], code="naive")
+        return super().to_python(value)
+
+
+class OffsetDateTimeFilter(IsoDateTimeFilter):
+    field_class = OffsetDateTimeField
 
 
 class FilterForm(forms.Form):
@@ -65,7 +101,34 @@ class FilterBackend(DjangoFilterBackend):
 
 
 class StableOrderingFilter(filters.OrderingFilter):
-    """Any ordering a client asks for ends with the id, so pages never shuffle."""
+    """An ordering by the fields a list offers, refused with a 400 naming the parameter
+    otherwise (rather than silently ignored); any ordering ends with the id, so pages never
+    shuffle."""
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        if len(valid) < len(fields):
+            offered = [
+                name for name, _label in self.get_valid_fields(queryset, view, {"request": request})
+            ]
+            raise serializers.ValidationError(
+                {
+                    self.ordering_param: [
+                        f"Order by {', '.join(offered)}, each with - before it for the "
+                        "reverse order, separated by commas."
+                    ]
+                }
+            )
+        return valid
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        offered = getattr(view, "ordering_fields", None)
+        if isinstance(offered, list | tuple):
+            term = f"-?(?:{'|'.join(offered)})"
+            for parameter in parameters:
+                parameter["schema"]["pattern"] = f"^{term}(?:,{term})*$"
+        return parameters
 
     def get_ordering(self, request, queryset, view):
         ordering = list(super().get_ordering(request, queryset, view) or queryset.query.order_by)

@@ -4,26 +4,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
-from common.renderers import without_markup
+from common.refusals import API_PREFIX, refusal
 
-API_PREFIX = "/api/"
 NUL = "\x00"
-
-
-def refusal(
-    request: HttpRequest, *, status: int, message: str, field: str | None = None
-) -> HttpResponse:
-    """The answer to refused input: JSON in the API's error shape under /api/ (the field
-    named when there is one), plain text elsewhere."""
-    if request.path.startswith(API_PREFIX):
-        detail: dict[str, object] = {field: [message]} if field else {"detail": message}
-        response = JsonResponse(detail, status=status)
-        response.content = without_markup(response.content)
-        return response
-    # Plain text: a parameter name the client chose is never rendered as HTML.
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 def too_large(request: HttpRequest) -> HttpResponse:
@@ -51,6 +36,23 @@ class RefuseOversizedBodyMiddleware:
         multipart = request.content_type == "multipart/form-data"
         if limit is not None and length > limit and not multipart:
             return too_large(request)
+        return self.get_response(request)
+
+
+class PageMethodsMiddleware:
+    """Outside the API, a page is read (GET, HEAD) or posted a form (POST); any other method
+    is a 405 before a view sees it. Our views refuse those themselves, but Django's own
+    would take a PUT for a POST (the login and password pages) or a PATCH or DELETE for a
+    GET (the admin). The API answers every method for itself."""
+
+    PAGE_METHODS = ("GET", "HEAD", "POST")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in self.PAGE_METHODS and not request.path.startswith(API_PREFIX):
+            return HttpResponseNotAllowed(self.PAGE_METHODS)
         return self.get_response(request)
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from agenda.admin_forms import (
@@ -15,6 +16,7 @@ from agenda.admin_forms import (
     local_time,
 )
 from agenda.models import Room, Venue
+from common.admin import ModelAdmin, TabularInline
 from meetings import lifecycle, scheduling
 from meetings.models import Meeting, MeetingParticipant, MeetingTransition
 
@@ -22,8 +24,8 @@ from meetings.models import Meeting, MeetingParticipant, MeetingTransition
 class ProposeSlotForm(forms.Form):
     """The slot staff chose among the suggestions: a start (in the summit's zone) and a room."""
 
-    start = forms.DateTimeField()
-    room = forms.ModelChoiceField(queryset=Room.objects.none())
+    start = forms.DateTimeField(label=_("start"))
+    room = forms.ModelChoiceField(label=_("room"), queryset=Room.objects.none())
 
     def __init__(self, *args, summit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +72,7 @@ class ParticipantFormSet(PeopleConflictFormSet):
         return form.instance.response != MeetingParticipant.Response.DECLINED
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(TabularInline):
     model = MeetingParticipant
     formset = ParticipantFormSet
     extra = 2
@@ -81,7 +83,7 @@ class ParticipantInline(admin.TabularInline):
     readonly_fields = ["response", "responded_at"]
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(TabularInline):
     model = MeetingTransition
     extra = 0
     can_delete = False
@@ -150,7 +152,13 @@ class MeetingAdmin(ScheduledItemAdmin):
             chosen = ProposeSlotForm(request.POST, summit=meeting.summit)
             try:
                 if not chosen.is_valid():
-                    raise ValidationError(chosen.errors.as_data())
+                    # The slot's fields are hidden in its button: each error says whose it is.
+                    raise ValidationError(
+                        [
+                            f"{capfirst(chosen[name].label)}: {' '.join(errors)}"
+                            for name, errors in chosen.errors.items()
+                        ]
+                    )
                 lifecycle.propose(
                     meeting,
                     start=chosen.cleaned_data["start"],
@@ -158,7 +166,8 @@ class MeetingAdmin(ScheduledItemAdmin):
                     actor=request.user,
                 )
             except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), level=django_messages.ERROR)
+                for message in error.messages:
+                    self.message_user(request, message, level=django_messages.ERROR)
             else:
                 self.message_user(request, _("Proposed; the participants are asked to answer."))
                 return redirect("admin:meetings_meeting_change", meeting.pk)
@@ -201,7 +210,7 @@ class MeetingAdmin(ScheduledItemAdmin):
 
 
 @admin.register(MeetingParticipant)
-class MeetingParticipantAdmin(admin.ModelAdmin):
+class MeetingParticipantAdmin(ModelAdmin):
     """Answers across meetings. Staff answer for participants with the actions, which take
     the answer through the lifecycle like the participant's own."""
 

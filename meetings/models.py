@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models import Room, SequencedModel, SequencedQuerySet, Summit, Venue
+from common.text import LONG_TEXT_LENGTH, long_text_check
 from common.versions import VersionedQuerySet
 from people.models import Person, visible_condition
 
@@ -108,7 +109,7 @@ class Meeting(SequencedModel):
         Summit, verbose_name=_("summit"), on_delete=models.CASCADE, related_name="meetings"
     )
     title = models.CharField(_("title"), max_length=300)
-    purpose = models.TextField(_("purpose"), blank=True)
+    purpose = models.TextField(_("purpose"), max_length=LONG_TEXT_LENGTH, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=30)
     window_start = models.DateTimeField(_("earliest start"))
     window_end = models.DateTimeField(_("latest end"))
@@ -168,6 +169,7 @@ class Meeting(SequencedModel):
                 condition=Q(window_end__gt=F("window_start")),
                 name="meeting_window_ends_after_start",
             ),
+            long_text_check("purpose", name="meeting_purpose_length"),
             models.CheckConstraint(
                 condition=(
                     Q(start__isnull=True, end__isnull=True)

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from common.private import private_page
+from common.refusals import form_refusal
 from meetings import lifecycle
+from meetings.forms import AnswerForm
 from meetings.models import Meeting
 
 
@@ -55,12 +57,15 @@ def meeting_detail(request, pk):
 @login_required
 def answer(request, pk):
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    answer = AnswerForm(request.POST)
+    if not answer.is_valid():
+        return form_refusal(request, answer)
     person = getattr(request.user, "person", None)
     try:
         if person is None:
             raise ValidationError(_("Your login is not linked to a participant."))
         lifecycle.reply(
-            meeting, person=person, response=request.POST.get("response", ""), actor=request.user
+            meeting, person=person, response=answer.cleaned_data["response"], actor=request.user
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin import ModelAdmin
 from outbox import tasks
 from outbox.models import Email
 
 
 @admin.register(Email)
-class EmailAdmin(admin.ModelAdmin):
+class EmailAdmin(ModelAdmin):
     """What the summit sent, is sending, or could not send (with the reason); read only."""
 
     list_display = [

@@ -9,8 +9,10 @@ from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from axes.utils import reset as reset_login_attempts
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.validators import MaxLengthValidator
 from django.template import loader
 from django.utils import timezone
 
@@ -64,6 +66,25 @@ def reset_allowed_to(email: str) -> bool:
         limit=settings.PASSWORD_RESETS_PER_EMAIL,
         seconds=RESET_WINDOW_SECONDS,
     )
+
+
+class UsernameWithinLengthMixin:
+    """Django's login forms give the username its length only in the page (maxlength): a
+    longer one reached the database, where PostgreSQL refused it in the record of failed
+    logins (a 500). It is refused beside its field now, before any password is tried."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class LoginForm(UsernameWithinLengthMixin, auth_forms.AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(UsernameWithinLengthMixin, AdminAuthenticationForm):
+    pass
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

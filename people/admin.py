@@ -1,7 +1,10 @@
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import redirect
@@ -9,13 +12,16 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from rest_framework.authtoken import admin as token_admin
+from rest_framework.authtoken.models import TokenProxy
 
+from common.admin import AnyInputMixin, ModelAdmin
 from people import accounts, invitations
 from people.models import Delegation, Organisation, Person
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ModelAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind", "country"]
     search_fields = ["name"]
@@ -52,7 +58,7 @@ class InviteForm(forms.Form):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ModelAdmin):
     list_display = ["name", "position", "organisation", "country", "is_public", "user"]
     list_filter = ["is_public", "organisation__kind", "country", "organisation"]
     list_select_related = ["organisation", "user"]
@@ -100,7 +106,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(ModelAdmin):
     list_display = ["name", "organisation", "head"]
     list_select_related = ["organisation", "head"]
     search_fields = ["name", "members__name"]
@@ -113,7 +119,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(auth_admin.UserAdmin):
+class UserAdmin(AnyInputMixin, auth_admin.UserAdmin):
     actions = ["lift_login_lock"]
 
     @admin.action(description=_("Lift login lock"), permissions=["change"])
@@ -135,3 +141,35 @@ class UserAdmin(auth_admin.UserAdmin):
             self.message_user(
                 request, _("None of these users had failed logins on record."), messages.WARNING
             )
+
+
+admin.site.login_form = accounts.AdminLoginForm
+
+# The admins of groups, API tokens and failed logins that Django and its add-ons bring,
+# answering any input like ours.
+admin.site.unregister([Group, TokenProxy, AccessAttempt, AccessLog, AccessFailureLog])
+
+
+@admin.register(Group)
+class GroupAdmin(AnyInputMixin, auth_admin.GroupAdmin):
+    pass
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(AnyInputMixin, token_admin.TokenAdmin):
+    pass
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AnyInputMixin, axes_admin.AccessAttemptAdmin):
+    pass
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(AnyInputMixin, axes_admin.AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogAdmin(AnyInputMixin, axes_admin.AccessFailureLogAdmin):
+    pass

@@ -61,15 +61,24 @@ def clean_invitee(invitee):
 
 def read_csv(data):
     """Invitees from CSV text with a header naming at least name and email."""
+    if "\x00" in data:
+        # No database can store it as text; PostgreSQL refuses even to compare it.
+        raise ValidationError(_("The file contains a NUL character, which is not text."))
     reader = csv.DictReader(io.StringIO(data))
-    header = [column.strip().lower() for column in reader.fieldnames or []]
+    try:
+        header = [column.strip().lower() for column in reader.fieldnames or []]
+        reader.fieldnames = header
+        rows = list(reader)
+    except csv.Error as error:  # a field past the csv module's limit, say
+        raise ValidationError(
+            _("The file is not CSV that can be read: %(error)s.") % {"error": error}
+        ) from error
     if not {"name", "email"} <= set(header):
         raise ValidationError(
             _("The first line must name the columns, with at least name and email.")
         )
-    reader.fieldnames = header
     invitees, errors = [], []
-    for number, row in enumerate(reader, start=2):
+    for number, row in enumerate(rows, start=2):
         values = {column: (row.get(column) or "") for column in COLUMNS}
         try:
             invitees.append(clean_invitee(Invitee(**values)))

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from common.text import LONG_TEXT_LENGTH, long_text_check
 from common.versions import VersionedQuerySet
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class Person(models.Model):
         related_name="people",
     )
     country = CountryField(_("country"), blank=True)
-    bio = models.TextField(_("biography"), blank=True)
+    bio = models.TextField(_("biography"), max_length=LONG_TEXT_LENGTH, blank=True)
     is_public = models.BooleanField(
         _("public"),
         default=True,
@@ -101,6 +102,7 @@ class Person(models.Model):
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [long_text_check("bio", name="person_bio_length")]
 
     def __str__(self):
         return self.name

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     # Below WhiteNoise, which serves static files compressed beforehand.
     "common.compression.CompressionMiddleware",
     "common.middleware.RefuseOversizedBodyMiddleware",
+    "common.middleware.PageMethodsMiddleware",
     "common.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -155,6 +156,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "people.passwords.MaximumLengthValidator"},
 ]
 
 REST_FRAMEWORK = {

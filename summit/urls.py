@@ -6,13 +6,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from agenda.views import exports, feeds, me, programme
 from meetings import views as meeting_views
-from people.accounts import SetPasswordForm
+from people.accounts import LoginForm, SetPasswordForm
+from summit import language
 from summit.views import PasswordResetView
 
 # Admin, feeds and the API are never language-prefixed; pages may be (/fr/...).
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("api/v1/", include("summit.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI, its script and styles loaded from files as the Content-Security-Policy asks.
@@ -42,6 +43,7 @@ urlpatterns += i18n_patterns(
         auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
         name="password_reset_confirm",
     ),
+    path("accounts/login/", auth_views.LoginView.as_view(form_class=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("me/", me.me, name="me"),
     path("me/calendar/", me.calendar, name="me-calendar"),

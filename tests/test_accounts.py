@@ -237,3 +237,16 @@ def test_reset_emails_asked_from_one_client_are_limited(
         other = ask_reset(client, users[-1].email, address=VICTIM)
     assert other["Location"] == "/accounts/password_reset/done/"
     assert mail.outbox[-1].to == [users[-1].email]
+
+
+@pytest.mark.parametrize("login", ["/accounts/login/", "/admin/login/"])
+def test_a_username_longer_than_any_is_refused_beside_its_field_and_not_recorded(client, login):
+    response = client.post(login, {"username": "x" * 300, "password": "anything"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"username"}
+    assert not AccessAttempt.objects.exists()
+
+
+def test_the_login_page_shows_a_username_error_beside_the_field(client):
+    response = client.post("/accounts/login/", {"username": "x" * 300, "password": "anything"})
+    assert 'id="id_username-error"' in response.content.decode()

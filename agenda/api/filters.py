@@ -1,7 +1,7 @@
 import django_filters
 
 from agenda.models import Removal, Session, Summit
-from common.filters import IdFilter, IdFilterSet
+from common.filters import IdFilter, IdFilterSet, OffsetDateTimeFilter, SearchFilter
 from people.models import Person
 
 
@@ -12,10 +12,10 @@ class SessionFilter(IdFilterSet):
     )
     venue = IdFilter(field_name="room__venue")
     person = IdFilter(method="filter_person", help_text="A person's id.")
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         method="filter_text", help_text="Words in the title, abstract or people's names."
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = OffsetDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gt",
         help_text="Only sessions changed after this moment (with its UTC offset), cancellations "
@@ -53,12 +53,12 @@ class SessionFilter(IdFilterSet):
         return queryset.with_person(person[:1])
 
     def filter_text(self, queryset, name, value):
-        value = value.strip()[:200]
+        value = value.strip()
         return queryset.search(value, self.request.user) if value else queryset
 
 
 class RemovalFilter(IdFilterSet):
-    since = django_filters.IsoDateTimeFilter(field_name="removed_at", lookup_expr="gt")
+    since = OffsetDateTimeFilter(field_name="removed_at", lookup_expr="gt")
 
     class Meta:
         model = Removal

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from common.text import LONG_TEXT_LENGTH, long_text_check
 from common.versions import VersionedQuerySet
 
 
@@ -53,7 +54,7 @@ class Summit(models.Model):
         _("slug"), max_length=100, unique=True, validators=[validate_summit_slug]
     )
     tagline = models.CharField(_("tagline"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT_LENGTH, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     start_date = models.DateField(_("first day"))
     end_date = models.DateField(_("last day"))
@@ -84,6 +85,7 @@ class Summit(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")), name="summit_ends_after_it_starts"
             ),
+            long_text_check("description", name="summit_description_length"),
         ]
 
     def __str__(self) -> str:
@@ -124,7 +126,7 @@ class Venue(models.Model):
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT_LENGTH, blank=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     objects = VersionedQuerySet.as_manager()
@@ -143,6 +145,7 @@ class Venue(models.Model):
                 condition=Q(longitude__gte=-180, longitude__lte=180) | Q(longitude__isnull=True),
                 name="venue_longitude_in_range",
             ),
+            long_text_check("description", name="venue_description_length"),
         ]
 
     def __str__(self):
@@ -226,7 +229,7 @@ class Track(models.Model):
         default="#1f4e79",
         help_text=_("Hex colour such as #1f4e79; always shown beside the track's name."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), max_length=LONG_TEXT_LENGTH, blank=True)
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     objects = VersionedQuerySet.as_manager()
@@ -240,6 +243,7 @@ class Track(models.Model):
             models.CheckConstraint(
                 condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="track_colour_is_hex"
             ),
+            long_text_check("description", name="track_description_length"),
         ]
 
     def __str__(self):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.models.attendance import Registration, Star
 from agenda.models.place import Room, Summit, Track
+from common.text import LONG_TEXT_LENGTH, long_text_check
 from common.versions import VersionedQuerySet
 from people.models import Person, visible_condition
 
@@ -202,7 +203,7 @@ class Session(SequencedModel):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PANEL)
-    abstract = models.TextField(_("abstract"), blank=True)
+    abstract = models.TextField(_("abstract"), max_length=LONG_TEXT_LENGTH, blank=True)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     room = models.ForeignKey(
@@ -271,6 +272,7 @@ class Session(SequencedModel):
                 | Q(seats_taken__lte=F("capacity")),
                 name="session_seats_within_capacity",
             ),
+            long_text_check("abstract", name="session_abstract_length"),
         ]
         indexes = [models.Index(fields=["summit", "start"]), models.Index(fields=["updated_at"])]
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agenda import calendar_links, seats, timetable
-from agenda.forms import NewFeedLinkForm, RevokeFeedLinkForm
+from agenda.forms import NewFeedLinkForm, RegistrationForm, RevokeFeedLinkForm, StarForm
 from agenda.models import FeedToken, Session
 from agenda.personal import agenda_for, new_seats
 from common.private import private_page
+from common.refusals import form_refusal
 
 NEW_SECRET = "new_feed_secret"
 
@@ -39,12 +40,14 @@ def me(request):
     )
 
 
-def back(request, session):
-    """Where a form without JavaScript returns to: the page it came from, at the session."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+def back(request, session, target):
+    """Where a form without JavaScript returns to: the page it came from, at the session.
+    Only a path of this site: anything else (another site, or a word that `redirect` would
+    take for the name of a view) returns to the session's own page."""
+    on_site = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    if not (on_site and target.startswith("/")):
         target = session.get_absolute_url()
-    return redirect(f"{target.split('#')[0]}#session-{session.pk}")
+    return HttpResponseRedirect(f"{target.split('#')[0]}#session-{session.pk}")
 
 
 def fetched(request):
@@ -56,13 +59,16 @@ def fetched(request):
 @login_required
 def toggle_star(request, session_id):
     session = get_object_or_404(Session.objects.visible_to(request.user), pk=session_id)
-    if request.POST.get("action") == "unstar":
+    button = StarForm(request.POST)
+    if not button.is_valid():
+        return form_refusal(request, button)
+    if button.cleaned_data["action"] == "unstar":
         starred = seats.unstar(session=session, user=request.user)
     else:
         starred = seats.star(session=session, user=request.user)
     if fetched(request):
         return render(request, "agenda/_star.html", {"session": session, "starred": starred})
-    return back(request, session)
+    return back(request, session, button.cleaned_data["next"])
 
 
 @private_page
@@ -70,10 +76,13 @@ def toggle_star(request, session_id):
 @login_required
 def registration(request, session_id):
     session = get_object_or_404(Session.objects.visible_to(request.user), pk=session_id)
+    button = RegistrationForm(request.POST)
+    if not button.is_valid():
+        return form_refusal(request, button)
     # A login without a person gets one when it registers, not when it is refused.
     person = getattr(request.user, "person", None)
     try:
-        if request.POST.get("action") == "cancel":
+        if button.cleaned_data["action"] == "cancel":
             if person is not None:
                 seats.cancel(session=session, person=person, actor=request.user)
             messages.success(
@@ -87,13 +96,14 @@ def registration(request, session_id):
             messages.success(request, outcome.describe())
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return back(request, session)
+    return back(request, session, button.cleaned_data["next"])
 
 
 @private_page
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def calendar(request):
+    creating = NewFeedLinkForm()
     if request.method == "POST":
         if "revoke" in request.POST:
             revoking = RevokeFeedLinkForm(request.POST, user=request.user)
@@ -103,16 +113,14 @@ def calendar(request):
             messages.success(
                 request, _("The link is revoked; calendars using it get nothing more.")
             )
-        else:
-            creating = NewFeedLinkForm(request.POST)
-            if creating.is_valid():
-                label = creating.cleaned_data["label"][:100] or _("My calendar")
-                _token, secret = FeedToken.issue(user=request.user, label=label)
-                # Shown once, on the next page, then gone: only its hash is stored.
-                request.session[NEW_SECRET] = secret
-            else:
-                messages.error(request, " ".join(creating.errors["label"]))
-        return redirect("me-calendar")
+            return redirect("me-calendar")
+        creating = NewFeedLinkForm(request.POST)
+        if creating.is_valid():
+            label = creating.cleaned_data["label"] or _("My calendar")
+            _token, secret = FeedToken.issue(user=request.user, label=label)
+            # Shown once, on the next page, then gone: only its hash is stored.
+            request.session[NEW_SECRET] = secret
+            return redirect("me-calendar")
     # Shown once, by a GET: a HEAD shows nothing, so it leaves the secret in place.
     if request.method == "HEAD":
         secret = request.session.get(NEW_SECRET)
@@ -126,6 +134,7 @@ def calendar(request):
         request,
         "me/calendar.html",
         {
+            "form": creating,
             "tokens": request.user.feed_tokens.all(),
             "new_links": new_links,
             "has_person": hasattr(request.user, "person"),

@@ -48,6 +48,7 @@ def directory(request, summit):
                 "countries": sorted(
                     ((code, countries.name(code)) for code in country_codes), key=lambda c: c[1]
                 ),
+                "filters": filters,
                 "chosen_organisation": organisation,
                 "chosen_country": country,
             },

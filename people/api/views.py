@@ -1,14 +1,13 @@
-import django_filters
 from rest_framework import viewsets
 
-from common.filters import IdFilterSet
+from common.filters import IdFilterSet, SearchFilter
 from common.views import AtomicWritesMixin
 from people.api.serializers import OrganisationSerializer, PersonSerializer
 from people.models import Organisation, Person
 
 
 class PersonFilter(IdFilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    q = SearchFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:
         model = Person

@@ -56,6 +56,21 @@ def test_a_meeting_in_a_taken_room_is_refused(staff_client, programme):
     assert Meeting.objects.get(pk=meeting.pk).title == meeting.title
 
 
+def test_a_slot_that_cannot_be_is_refused_naming_its_field(client, staff_user, request_for_day_two):
+    meeting = request_for_day_two["meeting"]
+    client.force_login(staff_user)
+    response = client.post(
+        f"/admin/meetings/meeting/{meeting.pk}/suggest/", {"start": "soon", "room": "<b>"}
+    )
+    assert response.status_code == 200
+    assert [str(message) for message in response.context["messages"]] == [
+        "Start: Enter a valid date/time.",
+        "Room: Select a valid choice. That choice is not one of the available choices.",
+    ]
+    meeting.refresh_from_db()
+    assert meeting.status == "requested"
+
+
 def test_staff_turn_a_request_into_a_confirmed_meeting_with_the_slot_finder(
     client, staff_user, request_for_day_two, django_capture_on_commit_callbacks
 ):

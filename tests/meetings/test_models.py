@@ -1,5 +1,6 @@
 import pytest
 
+from common.text import LONG_TEXT_LENGTH
 from meetings import lifecycle
 from meetings.models import Meeting
 from tests.constraints import refused
@@ -20,6 +21,10 @@ def test_the_database_refuses_meetings_without_a_coherent_time():
     refused(lambda: MeetingFactory(start=paris(11, 10), end=paris(11, 9)))
     refused(lambda: MeetingFactory(status=Meeting.Status.CONFIRMED))
     refused(lambda: MeetingFactory(duration_minutes=0))
+
+
+def test_the_database_refuses_a_purpose_longer_than_a_few_pages():
+    refused(lambda: MeetingFactory(purpose="x" * (LONG_TEXT_LENGTH + 1)))
 
 
 def test_a_meeting_bumps_its_sequence_when_moved():

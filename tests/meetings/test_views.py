@@ -42,3 +42,13 @@ def test_my_meetings_queries_do_not_grow(client, django_assert_num_queries, size
     # session, user, the zone (the version, the current summit), person, meetings, participants
     with django_assert_num_queries(7):
         assert client.get("/me/meetings/").status_code == 200
+
+
+def test_an_answer_that_is_no_answer_is_a_400_naming_it(client, confirmed_day_two):
+    meeting = confirmed_day_two["meeting"]
+    client.force_login(confirmed_day_two["evp"].user)
+    response = client.post(f"/me/meetings/{meeting.pk}/answer/", {"response": "<i>maybe</i>"})
+    assert response.status_code == 400
+    assert response.content.decode().startswith("“response”: ")
+    assert "maybe" not in response.content.decode()
+    assert set(meeting.participants.values_list("response", flat=True)) == {"accepted"}

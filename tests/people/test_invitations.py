@@ -48,3 +48,25 @@ def test_a_bad_csv_invites_nobody_and_names_the_line(client, staff_user):
     from people.models import Person
 
     assert not Person.objects.filter(name="Good Person").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ("name,email\n" + "x" * 200_000 + ",big@example.org\n", "The file is not CSV"),
+        ("name,email\nNul\x00Person,nul@example.org\n", "NUL"),
+    ],
+    ids=["a field past the csv module's limit", "a NUL"],
+)
+def test_a_file_that_is_no_csv_text_invites_nobody_and_says_so(client, staff_user, content, error):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from people.models import Person
+
+    client.force_login(staff_user)
+    upload = SimpleUploadedFile("invitees.csv", content.encode())
+    response = client.post("/admin/people/person/invite/", {"csv_file": upload})
+    assert response.status_code == 200
+    [said] = response.context["errors"]
+    assert error in said
+    assert (mail.outbox, Person.objects.exists()) == ([], False)

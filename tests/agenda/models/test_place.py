@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 
 from agenda.models import Summit, TravelTime
+from common.text import LONG_TEXT_LENGTH
 from tests.constraints import refused
 from tests.factories import SessionFactory, SummitFactory, TrackFactory, VenueFactory, paris
 
@@ -17,6 +18,14 @@ def test_the_database_refuses_bad_summits_venues_tracks_and_travel():
     refused(lambda: VenueFactory(latitude="91.000000"))
     refused(lambda: TrackFactory(colour="blue"))
     refused(lambda: SessionFactory(capacity=0))
+
+
+def test_the_database_refuses_descriptions_longer_than_a_few_pages():
+    pages = "x" * (LONG_TEXT_LENGTH + 1)
+    refused(lambda: SummitFactory(description=pages))
+    refused(lambda: VenueFactory(description=pages))
+    refused(lambda: TrackFactory(description=pages))
+    assert SummitFactory(description=pages[:-1]).description == pages[:-1]
 
 
 def test_the_current_summit_is_the_one_under_way_or_next():

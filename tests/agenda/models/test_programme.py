@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from agenda.models import Session
+from common.text import LONG_TEXT_LENGTH
 from tests.constraints import refused
 from tests.factories import RoomFactory, SessionFactory, paris
 
@@ -20,6 +21,10 @@ def test_the_database_refuses_a_duplicate_slug_in_one_summit_only():
     session = SessionFactory(slug="opening")
     refused(lambda: SessionFactory(room=session.room, slug="opening"))
     assert SessionFactory(slug="opening").summit != session.summit
+
+
+def test_the_database_refuses_an_abstract_longer_than_a_few_pages():
+    refused(lambda: SessionFactory(abstract="x" * (LONG_TEXT_LENGTH + 1)))
 
 
 def test_the_database_refuses_more_seats_than_capacity():

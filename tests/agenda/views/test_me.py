@@ -223,3 +223,44 @@ def test_a_seat_from_the_waiting_list_is_told_on_the_agenda_once(client, site, a
         "on the waiting list." in response.content.decode()
     )
     assert client.get("/me/").context["new_seats"] == []
+
+
+@pytest.mark.parametrize("path", ["/me/stars/{pk}/", "/me/registrations/{pk}/"])
+def test_a_button_sending_an_unknown_action_is_a_400_naming_it(client, site, attendee, path):
+    health = site["sessions"]["health"]
+    client.force_login(attendee)
+    response = client.post(path.format(pk=health.pk), {"action": "<b>bold</b>"})
+    assert (response.status_code, response["Content-Type"]) == (400, "text/plain; charset=utf-8")
+    assert response.content.decode().startswith("“action”: ")
+    assert "<b>" not in response.content.decode()  # what was sent is not repeated
+    assert (Star.objects.count(), Registration.objects.count()) == (0, 0)
+
+
+def test_a_return_address_longer_than_any_page_is_a_400_naming_it(client, site, attendee):
+    panel = site["sessions"]["panel"]
+    client.force_login(attendee)
+    response = client.post(f"/me/stars/{panel.pk}/", {"next": "/" + "x" * 1_000_000})
+    assert response.status_code == 400
+    assert response.content.decode().startswith("“next”: ")
+    assert not Star.objects.exists()
+
+
+def test_a_link_label_too_long_is_shown_beside_the_field_and_makes_no_link(client, site):
+    client.force_login(site["minister"].user)
+    response = client.post("/me/calendar/", {"label": "x" * 101})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"label"}
+    assert 'id="label-error"' in response.content.decode()
+    assert not FeedToken.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "target", ["programme", "\ufffd", "//evil.example/", "https://evil.example/"]
+)
+def test_a_return_address_that_is_not_a_path_of_the_site_returns_to_the_session(
+    client, site, attendee, target
+):
+    panel = site["sessions"]["panel"]
+    client.force_login(attendee)
+    response = client.post(f"/me/stars/{panel.pk}/", {"next": target})
+    assert response["Location"] == f"/ai/sessions/panel/#session-{panel.pk}"

@@ -118,3 +118,11 @@ def test_person_page_queries_do_not_grow_with_sessions(client, django_assert_num
         assert client.get("/many/people/someone/").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/many/people/someone/").status_code == 200
+
+
+def test_a_filter_that_cannot_be_is_shown_beside_its_field(client, site):
+    response = client.get("/ai/people/", {"organisation": "not a slug", "country": "FRA"})
+    assert names(response) == set()
+    assert set(response.context["filters"].errors) == {"organisation", "country"}
+    page = response.content.decode()
+    assert 'id="organisation-error"' in page and 'id="country-error"' in page

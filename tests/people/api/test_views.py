@@ -24,3 +24,9 @@ def test_a_persons_email_is_for_staff_only(client, site, staff_user):
     assert api(staff_user).get(url).json()["email"] == "evp@example.org"
     changed = api(staff_user).patch(url, {"email": "henna@example.org"})
     assert (changed.status_code, changed.json()["email"]) == (200, "henna@example.org")
+
+
+def test_a_name_search_longer_than_a_name_is_400_with_the_field(site):
+    response = api().get("/api/v1/people/", {"q": "x" * 1_000_000})
+    assert response.status_code == 400
+    assert set(response.json()) == {"q"}

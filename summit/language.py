@@ -1,0 +1,26 @@
+"""The language switch in every page's header."""
+
+from django import forms
+from django.conf import settings
+from django.views import i18n
+from django.views.decorators.http import require_http_methods
+
+from agenda.forms import NEXT_LENGTH
+from common.refusals import UNKNOWN_CHOICE, form_refusal
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=settings.LANGUAGES, error_messages=UNKNOWN_CHOICE)
+    next = forms.CharField(required=False, max_length=NEXT_LENGTH)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def set_language(request):
+    """Django's switch, for a language the site speaks: another is a 400 naming it, where
+    Django would quietly keep the current one. A GET changes nothing and goes back, as
+    Django's does."""
+    if request.method == "POST":
+        form = LanguageForm(request.POST)
+        if not form.is_valid():
+            return form_refusal(request, form)
+    return i18n.set_language(request)
