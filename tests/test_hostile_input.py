@@ -232,6 +232,9 @@ API_WRITES = {
     **resource("people", person_body, lambda c: c["evp"]),
     **resource("organisations", organisation_body, lambda c: c["commission"]),
     **resource("meetings", meeting_body, lambda c: c["requested"]),
+    ("post", "/api/v1/sessions/{id}/conflicts/"): lambda c: Write(
+        f"/api/v1/sessions/{c['sessions']['visit'].pk}/conflicts/", session_body(c), c["staff"]
+    ),
     ("post", "/api/v1/meetings/{id}/propose/"): lambda c: Write(
         f"/api/v1/meetings/{c['requested'].pk}/propose/",
         {
