@@ -270,6 +270,13 @@ ADMIN_PAGES = {
         lambda c: {"start": "2025-02-11 16:00", "room": str(c["rooms"]["nef"].pk)},
     ),
 }
+# Admin pages that post no form: the timetable editor writes through the API (its corpus
+# is the API's); it answers GET and HEAD only.
+ADMIN_PAGES_WITHOUT_FORMS = {
+    "agenda_summit_timetable": lambda c: reverse(
+        "admin:agenda_summit_timetable", args=[c["summit"].pk]
+    ),
+}
 # Fields of those pages that take a file: the hostile value is what the file holds.
 ADMIN_FILES = {"people_person_invite": {"csv_file"}}
 # What those pages take as it is: free text, and a time without offset, which is a time in
@@ -479,7 +486,15 @@ def admin_pages():
 
 def test_every_admin_form_is_in_the_corpus(corpus):
     assert set(ADMIN_FORMS) == set(adding_admins(corpus))
-    assert set(ADMIN_PAGES) == admin_pages()
+    assert set(ADMIN_PAGES) | set(ADMIN_PAGES_WITHOUT_FORMS) == admin_pages()
+
+
+@pytest.mark.parametrize("label", ADMIN_PAGES_WITHOUT_FORMS)
+def test_admin_pages_without_a_form_refuse_a_post(client, corpus, label):
+    client.force_login(corpus["staff"])
+    url = ADMIN_PAGES_WITHOUT_FORMS[label](corpus)
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"start": "<script>"}).status_code == 405
 
 
 @pytest.mark.parametrize("label", ADMIN_FORMS)

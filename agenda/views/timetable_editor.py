@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from agenda.api.serializers import SessionSerializer
 from agenda.models import Room, Session, Summit, TravelTime
@@ -24,6 +25,7 @@ class DayForm(forms.Form):
     day = forms.DateField(required=False)
 
 
+@require_safe
 def editor(request: HttpRequest, summit: Summit) -> HttpResponse:
     """The editor for staff who may change sessions; the admin serves it (its login)."""
     if not request.user.has_perm("agenda.change_session"):
