@@ -127,7 +127,8 @@ class StableOrderingFilter(filters.OrderingFilter):
         if isinstance(offered, list | tuple):
             term = f"-?(?:{'|'.join(offered)})"
             for parameter in parameters:
-                parameter["schema"]["pattern"] = f"^{term}(?:,{term})*$"
+                # Empty is the default order, as DRF reads it.
+                parameter["schema"]["pattern"] = f"^(?:{term}(?:,{term})*)?$"
         return parameters
 
     def get_ordering(self, request, queryset, view):
