@@ -7,18 +7,20 @@ shared."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import zoneinfo
+from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.contrib import messages
+from django.core.cache import cache, caches
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,7 +30,7 @@ from django.utils.translation import gettext
 
 from agenda import conditional, ical
 from agenda.models import Session, SessionRole, Star, Summit
-from common import versions
+from common import compression, recent, versions
 from people.models import Person
 
 # Long enough to serve a whole summit from one rendering, short enough that entries of old
@@ -49,14 +51,20 @@ def key(request, *parts: object) -> str:
     return f"programme:{version(request)}:{digest}"
 
 
+def kept(name: str, build) -> Any:
+    return recent.kept(name, build, LIFETIME)
+
+
 def find_summit(request, slug: str) -> Summit | None:
-    """The summit of a URL, from the cache."""
-    found = cache.get_or_set(
-        key(request, "summit", slug),
-        lambda: Summit.objects.filter(slug=slug).first() or MISSING,
-        LIFETIME,
-    )
-    return None if found == MISSING else found
+    """The summit of a URL, from the cache; looked up once per request."""
+    memo = request.__dict__.setdefault("_summits", {})
+    if slug not in memo:
+        found = kept(
+            key(request, "summit", slug),
+            lambda: Summit.objects.filter(slug=slug).first() or MISSING,
+        )
+        memo[slug] = None if found == MISSING else found
+    return memo[slug]
 
 
 def summit(request, slug: str) -> Summit:
@@ -70,10 +78,8 @@ def summit(request, slug: str) -> Summit:
 def current_summit(request) -> Summit | None:
     """The summit under way, else the next one, else the latest one, from the cache."""
     today = timezone.now().date()
-    found = cache.get_or_set(
-        key(request, "current-summit", today),
-        lambda: Summit.objects.current(today) or MISSING,
-        LIFETIME,
+    found = kept(
+        key(request, "current-summit", today), lambda: Summit.objects.current(today) or MISSING
     )
     return None if found == MISSING else found
 
@@ -111,7 +117,7 @@ def person(request, slug: str) -> Person:
     found = (
         find()
         if shared is None or (own is not None and own.slug == slug)
-        else cache.get_or_set(key(request, shared, "person", slug), find, LIFETIME)
+        else kept(key(request, shared, "person", slug), find)
     )
     if not isinstance(found, Person):
         raise Http404("No such person.")
@@ -124,26 +130,31 @@ def rendered(request, parts: tuple, build, *, shareable: bool = True) -> Any:
     shared = audience(request) if shareable else None
     if shared is None:
         return build()
-    return cache.get_or_set(
-        key(request, shared, translation.get_language(), *parts), build, LIFETIME
-    )
+    return kept(key(request, shared, translation.get_language(), *parts), build)
 
 
 STAR = re.compile(r"<!--star:(\d+):(.*?)-->")
+STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
+# Where a shared rendering takes the parts of one request: its CSRF token, its path (where a
+# star button returns to) and the page around the shared part.
+TOKEN = "csrf-token-of-the-request"
+NEXT = "path-of-the-request"
+BODY = "<!--body-of-the-page-->"
 
 
 def star_marker(session: Session) -> str:
-    """Where a shared rendering shows a session's star button; `personalise` fills it in."""
+    """Where a shared rendering shows a session's star button; `Rendering.of` fills it in."""
     return f"<!--star:{session.pk}:{escape(session.title)}-->"
 
 
 class StarForms:
-    """The star button of each session for one reader: the per-request parts (CSRF token,
-    return path, words) worked out once, each form a few string joins."""
+    """The star button of each session: the per-request parts (CSRF token, return path;
+    placeholders in a shared rendering) and the words worked out once, each form a few
+    string joins."""
 
-    def __init__(self, request):
-        self.token = escape(get_token(request))
-        self.next = escape(request.get_full_path())
+    def __init__(self, *, token: str = TOKEN, next_path: str = NEXT):
+        self.token = token
+        self.next = next_path
         placeholder = 987654321
         self.action = reverse("me-star", kwargs={"session_id": placeholder}).split(str(placeholder))
         self.labels = {
@@ -181,14 +192,81 @@ class StarForms:
         )
 
 
-def personalise(request, body: str, starred: set[int]) -> str:
-    """The reader's star buttons in place of the markers of a shared rendering, in one pass."""
-    if not request.user.is_authenticated:
-        return STAR.sub("", body)
-    forms = StarForms(request)
-    return STAR.sub(
-        lambda match: forms.form(int(match[1]), match[2], int(match[1]) in starred), body
-    )
+def style_hash(css: str) -> str:
+    """The Content-Security-Policy source that allows a `<style>` element with this text."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """A shared rendering, ready to serve: its stylesheets (allowed by their hashes, the same
+    for every reader, rather than by a nonce of each request) and its text as bytes, cut
+    around the star buttons, each made beforehand in both states."""
+
+    styles: str
+    hashes: tuple[str, ...]
+    pieces: tuple[bytes, ...]
+    buttons: tuple[tuple[int, bytes, bytes], ...] = ()
+    size: int = field(default=0, compare=False)
+
+    @classmethod
+    def of(cls, styles: str, body: str, *, reader: bool) -> Rendering:
+        styles = styles.replace(f' nonce="{NONCE}"', "")
+        hashes = tuple(style_hash(css) for css in STYLE.findall(styles))
+        if not reader:
+            text = STAR.sub("", body).encode()
+            return cls(styles, hashes, (text,), (), len(text) + len(styles))
+        cut = STAR.split(body)  # text, pk, title, text, pk, title, ..., text
+        forms = StarForms()
+        pieces = tuple(text.encode() for text in cut[0::3])
+        buttons = tuple(
+            (
+                int(pk),
+                forms.form(int(pk), title, False).encode(),
+                forms.form(int(pk), title, True).encode(),
+            )
+            for pk, title in zip(cut[1::3], cut[2::3], strict=True)
+        )
+        size = sum(map(len, pieces)) + sum(len(a) + len(b) for _pk, a, b in buttons)
+        return cls(styles, hashes, pieces, buttons, size + len(styles))
+
+    def body(self, starred: set[int]) -> bytes:
+        """The text with each star button in the reader's state (placeholders still in)."""
+        if not self.buttons:
+            return self.pieces[0]
+        made = [self.pieces[0]]
+        for (pk, unstarred, starred_form), piece in zip(self.buttons, self.pieces[1:], strict=True):
+            made.append(starred_form if pk in starred else unstarred)
+            made.append(piece)
+        return b"".join(made)
+
+
+def personalise(request, body: bytes) -> bytes:
+    """The request's own parts in place of a shared rendering's placeholders."""
+    if TOKEN.encode() in body:
+        body = body.replace(TOKEN.encode(), get_token(request).encode())
+    if NEXT.encode() in body:
+        body = body.replace(NEXT.encode(), escape(request.get_full_path()).encode())
+    return body
+
+
+@dataclass(frozen=True)
+class Whole:
+    """A whole page as every visitor gets it: its bytes (with a placeholder for a CSRF token
+    when the page has a form) and an ETag worked out once."""
+
+    content: bytes
+    etag: str
+    personal: bool
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    @classmethod
+    def of(cls, html: str) -> Whole:
+        content = html.encode()
+        return cls(content, f'"{hashlib.md5(content).hexdigest()}"', TOKEN.encode() in content)
 
 
 def starred_in(request, summit) -> set[int]:
@@ -223,35 +301,61 @@ def head(tracks, extra_template=None, **context) -> str:
     return "".join(parts)
 
 
-def page(request, summit, template, *, parts, build, context=None, shareable=True):
+def page(request, summit, template, *, parts, build, context=None, shareable=True, params=()):
     """The page around a rendering shared by readers who see the same programme: `build()`
-    gives (head, body); the reader's nonce and star buttons are put in. Pages of unbounded
-    variety (a free-text search) are not `shareable`: each would fill the cache once."""
+    gives (head, body). Visitors get the whole page from the cache when the query holds
+    only the page's own `params`; readers get the page around the shared part with their
+    star buttons and token put in. Pages of unbounded variety (a free-text search) are not
+    `shareable`: each would fill the cache once."""
 
     reader = request.user.is_authenticated
-
-    def made():
-        styles, body = build()
-        # Visitors' copy without star markers: no pass over the text on their requests.
-        return styles, body if reader else STAR.sub("", body)
-
     where = (template, summit.pk, request.get_host(), reader, *parts)
-    styles, body = rendered(request, where, made, shareable=shareable)
-    return render(
-        request,
-        template,
-        {
-            "summit": summit,
-            **(context or {}),
-            # The nonce is made (and so sent in the header) only for a page that uses it.
-            "head": mark_safe(
-                styles.replace(NONCE, str(request.csp_nonce)) if NONCE in styles else styles
-            ),
-            "body": mark_safe(
-                personalise(request, body, starred_in(request, summit)) if reader else body
-            ),
-        },
+    shared = rendered(
+        request, where, lambda: Rendering.of(*build(), reader=reader), shareable=shareable
     )
+    context = {"summit": summit, **(context or {}), "head": mark_safe(shared.styles)}
+    whole = (
+        not reader
+        and shareable
+        and set(request.GET) <= set(params)
+        and not len(messages.get_messages(request))
+    )
+    if whole:
+        done = kept(
+            key(request, "page", translation.get_language(), request.get_full_path(), *where),
+            lambda: Whole.of(
+                render_to_string(
+                    template,
+                    {
+                        **context,
+                        "body": mark_safe(shared.body(set()).decode()),
+                        "csrf_token": TOKEN,
+                    },
+                    request=request,
+                )
+            ),
+        )
+        if done.personal:
+            content = personalise(request, done.content)
+            response = HttpResponse(content)
+            # The page carries this request's token: an ETag of its own.
+            response["ETag"] = f'"{hashlib.md5(content).hexdigest()}"'
+        else:
+            response = HttpResponse(done.content)
+            response["ETag"] = done.etag
+            compression.precompressed(response, done.etag, done.content)
+    else:
+        around = render_to_string(template, {**context, "body": mark_safe(BODY)}, request=request)
+        before, after = around.split(BODY)
+        starred = starred_in(request, summit) if reader else set()
+        body = personalise(request, shared.body(starred)) if reader else shared.body(starred)
+        response = HttpResponse(b"".join((before.encode(), body, after.encode())))
+        # Worked out from what makes the page rather than from its megabytes.
+        made = repr((version(request), where, sorted(starred), before, after)).encode()
+        response["ETag"] = f'"{hashlib.md5(made).hexdigest()}"'
+    if shared.hashes:
+        response._csp_update = {"style-src": list(shared.hashes)}
+    return response
 
 
 class DeferredZone(tzinfo):
@@ -300,10 +404,12 @@ def feed(request, parts: tuple, *, stamp, build, until=None, **answer):
     the stamp is worked out again from then on."""
     where = (request.get_host(), request.is_secure(), *parts)
     stamp_key = key(request, "feed", *where)
-    stamped = cache.get(stamp_key)
+    near = caches["recent"]
+    stamped = near.get(stamp_key) or cache.get(stamp_key)
     if stamped is None or (stamped[2] is not None and timezone.now() >= stamped[2]):
         stamped = (*stamp(), until() if until else None)
         cache.set(stamp_key, stamped, LIFETIME)
+    near.set(stamp_key, stamped)
     etag, last_modified, _ = stamped
     body_key = "feed-body:" + hashlib.sha256(repr((where, etag)).encode()).hexdigest()
 
@@ -311,9 +417,9 @@ def feed(request, parts: tuple, *, stamp, build, until=None, **answer):
         built = build()
         return built if isinstance(built, bytes) else ical.to_bytes(built)
 
-    return conditional.respond(
-        request,
-        version=(etag, last_modified),
-        build=lambda: cache.get_or_set(body_key, body, LIFETIME),
-        **answer,
+    response = conditional.respond(
+        request, version=(etag, last_modified), build=lambda: kept(body_key, body), **answer
     )
+    if response.status_code == 200 and request.method == "GET":
+        compression.precompressed(response, body_key, response.content)
+    return response

@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
 from django.utils.regex_helper import _lazy_re_compile
 
+from common import recent
+
 MINIMUM = 1024
 # Bodies from this size have their compressed bytes kept (hashing is far cheaper than
 # compressing); smaller ones are compressed each time.
@@ -46,6 +48,14 @@ def compress(body: bytes, encoding: str) -> bytes:
     return gzip.compress(body, compresslevel=QUALITY["gzip"], mtime=0)
 
 
+def precompressed(response, name: str, body: bytes) -> None:
+    """Let the middleware take the compressed bytes of `body`, which never changes under
+    `name`, from the caches rather than compress or even hash it again."""
+    response.compressed = lambda encoding: recent.kept(
+        f"compressed:{encoding}:{name}", lambda: compress(body, encoding), KEPT_FOR
+    )
+
+
 class CompressionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -59,7 +69,9 @@ class CompressionMiddleware:
         if encoding is None:
             return response
         body = response.content
-        if len(body) >= KEPT_FROM:
+        if hasattr(response, "compressed"):
+            smaller = response.compressed(encoding)
+        elif len(body) >= KEPT_FROM:
             key = f"compressed:{encoding}:{hashlib.blake2b(body, digest_size=20).hexdigest()}"
             smaller = cache.get(key)
             if smaller is None:

@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Collection
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -20,14 +20,18 @@ from django.utils import timezone
 from common.models import Version
 
 PROGRAMME = "programme"
+CURRENT = f"SELECT value FROM {Version._meta.db_table} WHERE name = %s"
 
 _M = TypeVar("_M", bound=models.Model)
 
 
 def current(name: str = PROGRAMME) -> int:
     """One query. Inside a transaction that moved it, the moved value."""
-    value = Version.objects.filter(name=name).values_list("value", flat=True).first()
-    return value or 0
+    # Read on every request: plain SQL, without the ORM's building of the query.
+    with connection.cursor() as cursor:
+        cursor.execute(CURRENT, [name])
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 def bump(name: str = PROGRAMME) -> None:

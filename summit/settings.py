@@ -270,6 +270,13 @@ elif CACHE_URL:
     raise ImproperlyConfigured(
         f"CACHE_URL must be a Redis URL (redis://, rediss:// or unix://), not {CACHE_URL!r}."
     )
+# In front of either: each process's own copies of the renderings it served last, kept
+# without pickling, so that a warm page or feed costs no copy of its megabytes
+# (common.recent; only what never changes under its key goes there).
+CACHES["recent"] = {
+    "BACKEND": "common.recent.RecentCache",
+    "OPTIONS": {"MAX_BYTES": int(os.environ.get("CACHE_RECENT_BYTES", str(64 * 1024 * 1024)))},
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -2,6 +2,7 @@
 marker is filled in for the reader (agenda.cached)."""
 
 from django import template
+from django.middleware.csrf import get_token
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -12,11 +13,13 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def star_form(context, session, starred):
-    return mark_safe(StarForms(context["request"]).form(session.pk, escape(session.title), starred))
+    request = context["request"]
+    forms = StarForms(token=escape(get_token(request)), next_path=escape(request.get_full_path()))
+    return mark_safe(forms.form(session.pk, escape(session.title), starred))
 
 
 @register.simple_tag
 def star_slot(session):
-    """A marker for `agenda.cached.personalise`: a star button for readers who are logged in,
+    """A marker for `agenda.cached.Rendering`: a star button for readers who are logged in,
     nothing for the others."""
     return mark_safe(star_marker(session))

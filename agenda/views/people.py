@@ -55,9 +55,16 @@ def directory(request, summit):
             request=request,
         )
 
-    parts = tuple((name, request.GET.get(name, "")) for name in ("organisation", "country", "page"))
+    names = ("organisation", "country", "page")
+    parts = tuple((name, request.GET.get(name, "")) for name in names)
     return cached.page(
-        request, summit, "agenda/people.html", parts=parts, build=build, context={"nav": "people"}
+        request,
+        summit,
+        "agenda/people.html",
+        parts=parts,
+        build=build,
+        context={"nav": "people"},
+        params=names,
     )
 
 

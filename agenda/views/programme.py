@@ -125,6 +125,7 @@ def programme(request, summit):
         build=build,
         context={"nav": "programme"},
         shareable=not request.GET.get("q"),
+        params=ProgrammeFilter.base_filters,
     )
 
 
@@ -174,6 +175,7 @@ def grid(request, summit):
         parts=(day,),
         build=build,
         context={"nav": "grid", "day": day},
+        params=("day",),
     )
 
 

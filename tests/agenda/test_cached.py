@@ -84,9 +84,8 @@ def test_a_filled_in_star_is_the_form_the_star_button_renders(rf, site):
         rendered = render_to_string(
             "agenda/_star.html", {"session": panel, "starred": starred}, request=request
         )
-        filled = cached.personalise(
-            request, cached.star_marker(panel), {panel.pk} if starred else set()
-        )
+        shared = cached.Rendering.of("", cached.star_marker(panel), reader=True)
+        filled = cached.personalise(request, shared.body({panel.pk} if starred else set())).decode()
         token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # masked afresh each time
         assert token.sub("", filled) == token.sub("", rendered.strip())
 
@@ -157,3 +156,65 @@ def test_a_hidden_attendee_sees_their_own_page(client, site):
     assert client.get("/ai/people/me-myself/").status_code == 200
     client.logout()
     assert client.get("/ai/people/me-myself/").status_code == 404
+
+
+def style_sources(response) -> set[str]:
+    policy = response["Content-Security-Policy"]
+    style_src = next(part for part in policy.split(";") if part.strip().startswith("style-src"))
+    return set(style_src.split()[1:])
+
+
+@pytest.mark.parametrize(
+    "url", [PROGRAMME, "/ai/programme/grid/?day=2025-02-10", "/ai/people/virkkunen/"]
+)
+def test_a_shared_pages_stylesheets_are_allowed_by_their_hashes(client, site, url):
+    """The same bytes for every visitor: no nonce of the request in a shared page, and the
+    policy allows exactly the page's own stylesheets."""
+    import base64
+    import hashlib
+
+    for user in (None, UserFactory()):
+        if user:
+            client.force_login(user)
+        response = client.get(url)
+        html = response.content.decode()
+        styles = re.findall(r"<style([^>]*)>(.*?)</style>", html, re.S)
+        assert styles and all("nonce" not in attributes for attributes, _css in styles)
+        hashes = {
+            "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+            for _attributes, css in styles
+        }
+        assert hashes <= style_sources(response)
+
+
+def test_visitors_get_the_same_page_and_etag_until_a_change(client, site):
+    first, second = client.get(PROGRAMME), client.get(PROGRAMME)
+    assert first.content == second.content and first["ETag"] == second["ETag"]
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert client.get(PROGRAMME, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    Session.objects.filter(slug="panel").update(title="Renamed in bulk")
+    third = client.get(PROGRAMME, headers={"If-None-Match": first["ETag"]})
+    assert third.status_code == 200 and "Renamed in bulk" in third.content.decode()
+    assert third["ETag"] != first["ETag"]
+
+
+def test_a_query_the_page_does_not_know_gets_the_same_programme(client, site):
+    plain = client.get(PROGRAMME).content.decode()
+    tagged = client.get(PROGRAMME + "?utm_source=newsletter").content.decode()
+    titles = re.compile(r"<h3[^>]*>(.*?)</h3>", re.S)
+    assert titles.findall(tagged) == titles.findall(plain) != []
+
+
+def test_a_visitors_pending_message_is_shown_on_a_shared_page(client, site):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    client.get(PROGRAMME)  # the whole page is in the cache now
+    request = RequestFactory().get(PROGRAMME)
+    storage = CookieStorage(request)
+    client.cookies[storage.cookie_name] = storage._encode(
+        [Message(constants.SUCCESS, "You are logged out; see you in Paris.")]
+    )
+    assert "see you in Paris" in client.get(PROGRAMME).content.decode()
+    assert "see you in Paris" not in client.get(PROGRAMME).content.decode()
