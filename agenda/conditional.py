@@ -84,6 +84,6 @@ def respond(request, *, version, build, filename=None, private=False, content_ty
     return response
 
 
-def absolute(request):
+def absolute(request) -> ical.Links:
     """Links from feeds and exports to the items' own pages."""
-    return lambda item: request.build_absolute_uri(item.get_absolute_url())
+    return ical.Links(request.build_absolute_uri("/"))

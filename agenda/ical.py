@@ -12,24 +12,38 @@ What calendar clients need (RFC 5545 and their quirks):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import zoneinfo
 from collections.abc import Callable, Container, Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
-from functools import partial
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import BaseCache, caches
+from django.db import models
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vDuration, vGeo, vText
 
-from agenda.models import Session, SessionRole
+from agenda.models import Room, Session, SessionRole, Track, Venue
 from agenda.vtimezone import build_vtimezone
 from common.labels import label
 from meetings.models import Meeting, MeetingParticipant
-from people.models import Person
+from people.models import Person, visible_condition
+
+
+class Links:
+    """Links from feeds and exports to the items' own pages, on the request's host."""
+
+    def __init__(self, base: str):
+        self.base = base
+
+    def __call__(self, item: Session | Meeting) -> str:
+        return self.base.rstrip("/") + item.get_absolute_url()
+
 
 PRODID = "-//Summit//Summit programme//EN"
 REFRESH = timedelta(hours=1)
@@ -86,36 +100,42 @@ def calendar_bytes(
     *,
     name: str,
     zone: str,
-    sessions: Iterable[Session] = (),
+    sessions: QuerySet[Session] | None = None,
+    viewer: User | AnonymousUser | None = None,
     meetings: Iterable[Meeting] = (),
-    link: Callable[[Session], str] | None = None,
+    link: Links | None = None,
     language: str | None = None,
     holder: Person | None = None,
     waiting: Container[int] = (),
 ) -> bytes:
-    """The bytes of `build_calendar` with the same arguments, each event's bytes kept in the
-    cache under everything they are made of: after a change, only the events it touched are
-    made again (serialising is most of a feed's cost)."""
+    """The bytes of `build_calendar` for the same rows (`sessions` as a query, with the
+    people `viewer` may see), each event's bytes kept in the cache under everything they are
+    made of. The sessions are first read as plain rows, enough to name their events; only
+    those whose events are not kept are read whole and made again, so that a change costs
+    the events it touched (reading and serialising are most of a feed's cost)."""
     with translation.override(language or settings.LANGUAGE_CODE):
         language = translation.get_language()
         head = to_bytes(build_calendar(name=name, zone=zone, language=language))
         assert head.endswith(END)
-        # (start, UID, what the event is made of, how to make it)
-        entries: list[tuple[datetime | None, str, tuple[object, ...], Callable[[], Event]]] = [
+        base = link.base if link is not None else None
+        # (start, UID, what the event is made of, the session's id or the meeting)
+        entries: list[tuple[datetime | None, str, tuple[object, ...], int | Meeting]] = [
             (
-                session.start,
-                uid("session", session.pk),
-                ("session", session_stamp(session, link), zone, language, session.pk in waiting),
-                partial(session_event, session, zone, link, waiting=session.pk in waiting),
+                start,
+                uid("session", pk),
+                ("session", made_of, base, zone, language, pk in waiting),
+                pk,
             )
-            for session in sessions
+            for pk, start, made_of in (
+                session_rows(sessions, viewer or AnonymousUser()) if sessions is not None else []
+            )
         ]
         entries += [
             (
                 meeting.start,
                 uid("meeting", meeting.pk),
                 ("meeting", meeting_stamp(meeting), zone, language, holder.pk if holder else None),
-                partial(meeting_event, meeting, zone, holder),
+                meeting,
             )
             for meeting in meetings
         ]
@@ -125,14 +145,61 @@ def calendar_bytes(
             for entry in entries
         ]
         kept = fragments().get_many(keys)
+        missing = {
+            key: entry[3] for key, entry in zip(keys, entries, strict=True) if key not in kept
+        }
+        # Only the sessions whose events are not kept are read whole.
+        wanted = [item for item in missing.values() if isinstance(item, int)]
+        whole: dict[int, Session] = {}
+        if wanted and sessions is not None:
+            rows = Session.objects.filter(pk__in=wanted).with_people(viewer or AnonymousUser())
+            whole = {session.pk: session for session in rows}
         made = {
-            key: entry[3]().to_ical()
-            for key, entry in zip(keys, entries, strict=True)
-            if key not in kept
+            key: (
+                session_event(whole[item], zone, link, waiting=item in waiting)
+                if isinstance(item, int)
+                else meeting_event(item, zone, holder)
+            ).to_ical()
+            for key, item in missing.items()
         }
         if made:
             fragments().set_many(made, FRAGMENT_LIFETIME)
         return b"".join([head[: -len(END)], *(kept.get(key) or made[key] for key in keys), END])
+
+
+def columns(model: type[models.Model], path: str = "") -> list[str]:
+    return [path + field.attname for field in model._meta.concrete_fields]
+
+
+@functools.cache
+def session_columns() -> tuple[list[str], list[str]]:
+    """Every column an event of a session can show, its own and those of its summit, room,
+    venue and track, and of its roles: a superset of what `session_event` reads, so that no
+    change goes unseen. Read once the models are complete (translated fields included)."""
+    return [
+        *columns(Session),
+        "summit__slug",
+        *columns(Room, "room__"),
+        *columns(Venue, "room__venue__"),
+        *columns(Track, "track__"),
+    ], ["session_id", *columns(SessionRole), "person__name"]
+
+
+def session_rows(
+    sessions: QuerySet[Session], viewer: User | AnonymousUser
+) -> list[tuple[int, datetime | None, tuple[object, ...]]]:
+    """(pk, start, what its event is made of) of each session, in two plain queries: the
+    sessions with what they are placed in, and the roles of the people `viewer` may see."""
+    session_fields, role_fields = session_columns()
+    roles: dict[int, list[tuple[object, ...]]] = {}
+    people = SessionRole.objects.filter(visible_condition(viewer, "person__"))
+    for role in people.filter(session__in=sessions.values("pk")).values_list(*role_fields):
+        roles.setdefault(role[0], []).append(role)
+    start = session_fields.index("start")
+    return [
+        (row[0], row[start], (row, roles.get(row[0], ())))
+        for row in sessions.order_by().values_list(*session_fields)
+    ]
 
 
 FRAGMENT_LIFETIME = 7 * 24 * 3600
@@ -150,27 +217,6 @@ def place_stamp(item: Session | Meeting) -> tuple[object, ...]:
     if venue is None:
         return (room,)
     return (room, venue.name, venue.address, venue.latitude, venue.longitude)
-
-
-def session_stamp(session: Session, link: Callable[[Session], str] | None) -> tuple[object, ...]:
-    """What a session's event is made of."""
-    return (
-        session.pk,
-        session.title,
-        session.abstract,
-        session.kind,
-        session.status,
-        session.visibility,
-        session.start,
-        session.end,
-        session.created_at,
-        session.updated_at,
-        session.sequence,
-        session.track.name if session.track is not None else None,
-        place_stamp(session),
-        [(role.role, role.person.name) for role in session.roles.all()],
-        link(session) if link else None,
-    )
 
 
 def meeting_stamp(meeting: Meeting) -> tuple[object, ...]:

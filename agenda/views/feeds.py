@@ -36,14 +36,14 @@ def public_sessions(summit):
 
 def sessions_feed(request, *, summit, sessions, name, filename=None, private=False, user=None):
     language = feed_language(request)
-    rows = sessions.with_people(user or AnonymousUser())
     return respond(
         request,
         version=version_of(session_version(sessions), extra=language),
         build=lambda: ical.calendar_bytes(
             name=name,
             zone=summit.time_zone,
-            sessions=rows,
+            sessions=sessions,
+            viewer=user or AnonymousUser(),
             link=absolute(request),
             language=language,
         ),
@@ -67,7 +67,7 @@ def public_feed(request, summit, parts, *, pick):
         return ical.calendar_bytes(
             name=name,
             zone=found.time_zone,
-            sessions=sessions.with_people(AnonymousUser()),
+            sessions=sessions,
             link=absolute(request),
             language=language,
         )
@@ -102,7 +102,7 @@ def programme_feed(request, summit):
         return ical.calendar_bytes(
             name=found.name,
             zone=found.time_zone,
-            sessions=sessions.with_people(AnonymousUser()),
+            sessions=sessions,
             meetings=meetings.with_participants(AnonymousUser()),
             link=absolute(request),
             language=language,
@@ -175,7 +175,6 @@ def personal_feed(request, token):
     zone = summit.time_zone if summit else settings.TIME_ZONE
     language = feed_language(request)
     name = user.person.name if hasattr(user, "person") else user.get_username()
-    session_rows = sessions.with_people(user)
     person = getattr(user, "person", None)
     waiting = set(
         Registration.objects.waitlisted().filter(person=person).values_list("session_id", flat=True)
@@ -193,7 +192,8 @@ def personal_feed(request, token):
         return ical.calendar_bytes(
             name=f"{name} — {summit.name if summit else 'Summit'}",
             zone=zone,
-            sessions=session_rows,
+            sessions=sessions,
+            viewer=user,
             meetings=meeting_rows,
             link=absolute(request),
             language=language,

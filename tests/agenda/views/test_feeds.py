@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -235,13 +236,15 @@ def populate(size):
     [
         # Shared from the cache once built: then the programme's version is the only query.
         # Built: version, summit, the rows' stamp, when a listed closed item leaves (sessions
-        # and meetings), sessions, roles, meetings, participants.
-        ("/many/programme.ics", 10, 1),
-        ("/many/tracks/t.ics", 7, 1),
-        ("/many/people/holder.ics", 7, 1),
+        # and meetings), the sessions' and roles' plain rows (what names each event); then,
+        # for the events not kept yet, sessions and roles read whole; meetings, participants.
+        ("/many/programme.ics", 12, 1),
+        ("/many/tracks/t.ics", 9, 1),
+        ("/many/people/holder.ics", 9, 1),
         # One session, for the reader: version and summit (its zone), the session, its
-        # stamp, its roles; then the summit from the cache.
-        ("/many/sessions/session-x.ics", 6, 5),
+        # stamp, its rows and roles, read whole once; then the summit from the cache and the
+        # event kept.
+        ("/many/sessions/session-x.ics", 8, 5),
     ],
 )
 def test_feed_queries_do_not_grow_with_items(
@@ -265,6 +268,29 @@ def test_feed_queries_do_not_grow_with_items(
 def test_personal_feed_queries_do_not_grow_with_items(client, django_assert_num_queries, size):
     holder = populate(size)
     url = personal_url(holder.user)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         response = client.get(url)
     assert len(events(response.content)) == 2 * size
+
+
+def test_after_a_change_only_the_changed_sessions_are_read_whole(client, site):
+    """Each event is kept under the plain row it is made of: a rename reads one session."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/ai/programme.ics")
+    panel = site["sessions"]["panel"]
+    Session.objects.filter(pk=panel.pk).update(title="Renamed panel")
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.get("/ai/programme.ics")
+    assert b"Renamed panel" in answer.content
+    whole = [
+        query["sql"]
+        for query in queries.captured_queries
+        if 'FROM "agenda_session"' in query["sql"]
+        and "IN (" in query["sql"]
+        and '"agenda_session"."id" IN' in query["sql"]
+    ]
+    assert [re.findall(r'"agenda_session"."id" IN \(([^)]*)\)', sql) for sql in whole] == [
+        [str(panel.pk)]
+    ]
