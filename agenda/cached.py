@@ -197,16 +197,20 @@ def style_hash(css: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
 
 
+Form = tuple[bytes, bytes, bytes]  # a star button cut around its CSRF token and return path
+
+
 @dataclass(frozen=True)
 class Rendering:
     """A shared rendering, ready to serve: its stylesheets (allowed by their hashes, the same
     for every reader, rather than by a nonce of each request) and its text as bytes, cut
-    around the star buttons, each made beforehand in both states."""
+    around the star buttons, each made beforehand in both states and cut where the reader's
+    token and path go."""
 
     styles: str
     hashes: tuple[str, ...]
     pieces: tuple[bytes, ...]
-    buttons: tuple[tuple[int, bytes, bytes], ...] = ()
+    buttons: tuple[tuple[int, Form, Form], ...] = ()
     size: int = field(default=0, compare=False)
 
     @classmethod
@@ -218,26 +222,32 @@ class Rendering:
             return cls(styles, hashes, (text,), (), len(text) + len(styles))
         cut = STAR.split(body)  # text, pk, title, text, pk, title, ..., text
         forms = StarForms()
+
+        def form(pk: str, title: str, starred: bool) -> Form:
+            made = forms.form(int(pk), title, starred)
+            before, rest = made.split(TOKEN)
+            between, after = rest.split(NEXT)
+            return before.encode(), between.encode(), after.encode()
+
         pieces = tuple(text.encode() for text in cut[0::3])
         buttons = tuple(
-            (
-                int(pk),
-                forms.form(int(pk), title, False).encode(),
-                forms.form(int(pk), title, True).encode(),
-            )
+            (int(pk), form(pk, title, False), form(pk, title, True))
             for pk, title in zip(cut[1::3], cut[2::3], strict=True)
         )
-        size = sum(map(len, pieces)) + sum(len(a) + len(b) for _pk, a, b in buttons)
+        size = sum(map(len, pieces)) + sum(
+            len(b"".join(unstarred + starred)) for _pk, unstarred, starred in buttons
+        )
         return cls(styles, hashes, pieces, buttons, size + len(styles))
 
-    def body(self, starred: set[int]) -> bytes:
-        """The text with each star button in the reader's state (placeholders still in)."""
+    def body(self, starred: set[int], *, token: bytes = b"", next_path: bytes = b"") -> bytes:
+        """The text with each star button in the reader's state, for their token and path:
+        a join of pieces, no pass over the text."""
         if not self.buttons:
             return self.pieces[0]
         made = [self.pieces[0]]
         for (pk, unstarred, starred_form), piece in zip(self.buttons, self.pieces[1:], strict=True):
-            made.append(starred_form if pk in starred else unstarred)
-            made.append(piece)
+            before, between, after = starred_form if pk in starred else unstarred
+            made += (before, token, between, next_path, after, piece)
         return b"".join(made)
 
 
@@ -348,7 +358,15 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
         around = render_to_string(template, {**context, "body": mark_safe(BODY)}, request=request)
         before, after = around.split(BODY)
         starred = starred_in(request, summit) if reader else set()
-        body = personalise(request, shared.body(starred)) if reader else shared.body(starred)
+        body = (
+            shared.body(
+                starred,
+                token=escape(get_token(request)).encode(),
+                next_path=escape(request.get_full_path()).encode(),
+            )
+            if reader
+            else shared.body(starred)
+        )
         response = HttpResponse(b"".join((before.encode(), body, after.encode())))
         # Worked out from what makes the page rather than from its megabytes.
         made = repr((version(request), where, sorted(starred), before, after)).encode()
