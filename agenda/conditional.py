@@ -11,7 +11,7 @@ from django.utils.http import http_date
 from agenda import ical
 
 # Bump when the builders' output changes for the same rows, so cached copies are refreshed.
-FEED_FORMAT = 1
+FEED_FORMAT = 2
 
 
 def session_version(sessions):

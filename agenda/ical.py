@@ -93,7 +93,7 @@ def build_calendar(
 
 END = b"END:VCALENDAR\r\n"
 # Bump when an event's bytes change for the same rows, so kept events are made again.
-EVENT_FORMAT = 1
+EVENT_FORMAT = 2
 
 
 def calendar_bytes(
@@ -273,8 +273,9 @@ def to_bytes(calendar: Calendar) -> bytes:
 
 def common(event: Event, item: Item, zone: str, link: Callable[[Item], str] | None) -> str | None:
     local = zoneinfo.ZoneInfo(zone)
+    # No CREATED, and no TRANSP or CLASS where they would say the default (OPAQUE, PUBLIC):
+    # bytes that every client reads the same without them, in every event of every poll.
     event.add("DTSTAMP", item.updated_at)
-    event.add("CREATED", item.created_at)
     event.add("LAST-MODIFIED", item.updated_at)
     event.add("SEQUENCE", item.sequence)
     assert item.start is not None and item.end is not None  # a meeting without a time has no event
@@ -291,7 +292,6 @@ def common(event: Event, item: Item, zone: str, link: Callable[[Item], str] | No
             event.add("GEO", vGeo((float(venue.latitude), float(venue.longitude))))
     if location:
         event.add("LOCATION", ", ".join(part for part in location if part))
-    event.add("TRANSP", "OPAQUE")
     return url
 
 
@@ -319,7 +319,8 @@ def session_event(
     event.add("SUMMARY", titled(session.title, session.is_closed))
     status = "TENTATIVE" if waiting else "CONFIRMED"
     event.add("STATUS", "CANCELLED" if session.is_closed else status)
-    event.add("CLASS", "PUBLIC" if session.visibility == session.Visibility.PUBLIC else "PRIVATE")
+    if session.visibility != session.Visibility.PUBLIC:
+        event.add("CLASS", "PRIVATE")
     categories = [label(Session.Kind, session.kind)]
     if session.track is not None:
         categories.append(session.track.name)
@@ -354,7 +355,8 @@ def meeting_event(meeting: Meeting, zone: str, holder: Person | None = None) -> 
         meeting.Status.CONFIRMED: "CONFIRMED",
     }
     event.add("STATUS", "CANCELLED" if cancelled else status.get(meeting.status, "TENTATIVE"))
-    event.add("CLASS", "CONFIDENTIAL" if meeting.is_confidential else "PUBLIC")
+    if meeting.is_confidential:
+        event.add("CLASS", "CONFIDENTIAL")
     event.add("CATEGORIES", [str(_("Meeting"))])
     lines = [label(Meeting.Status, meeting.status)]
     for participant in meeting.participants.all():

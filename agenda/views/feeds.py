@@ -3,12 +3,10 @@ version (ETag and Last-Modified from one aggregate query, without building the f
 304 when the client is up to date, and otherwise wraps the bytes of agenda.ical."""
 
 import functools
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.http import Http404, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from agenda import cached, ical
 from agenda.conditional import absolute, meeting_version, respond, session_version, version_of
-from agenda.models import FeedToken, Registration, Session, Track
+from agenda.models import FeedToken, Registration, Session, Star, Track
 from agenda.personal import personal_items
 from meetings.models import Meeting
 from people.models import Person
@@ -170,44 +168,61 @@ def personal_feed(request, token):
     now = timezone.now()
     if holder.last_used_at is None or now - holder.last_used_at > LAST_USED_PRECISION:
         FeedToken.objects.filter(pk=holder.pk).update(last_used_at=now)
-    sessions, meetings = personal_items(user)
     summit = cached.current_summit(request)
     zone = summit.time_zone if summit else settings.TIME_ZONE
     language = feed_language(request)
     name = user.person.name if hasattr(user, "person") else user.get_username()
     person = getattr(user, "person", None)
-    waiting = set(
-        Registration.objects.waitlisted().filter(person=person).values_list("session_id", flat=True)
+    # What the feed shows beyond the programme's version: the holder's own choices, which
+    # move no version (a star, a seat, a place in line), read as plain ids.
+    stars = tuple(
+        Star.objects.filter(user=user).order_by("session_id").values_list("session_id", flat=True)
+    )
+    seats = tuple(
+        Registration.objects.active()
+        .filter(person=person)
+        .order_by("session_id")
+        .values_list("session_id", "status")
         if person
-        else []
+        else ()
     )
-    meeting_rows = meetings.with_participants(user)
-    version = version_of(
-        session_version(sessions),
-        meeting_version(meetings),
-        extra=(language, zone, sorted(waiting), name, summit.name if summit else ""),
-    )
+    waiting = {pk for pk, status in seats if status == Registration.Status.WAITLISTED}
+    extra = (language, zone, sorted(waiting), name, summit.name if summit else "")
+
+    @functools.cache
+    def items():
+        return personal_items(user)
+
+    def stamp():
+        sessions, meetings = items()
+        return version_of(session_version(sessions), meeting_version(meetings), extra=extra)
+
+    def until():
+        moments = [found for found in (each.next_unlisting() for each in items()) if found]
+        return min(moments, default=None)
 
     def build():
+        sessions, meetings = items()
         return ical.calendar_bytes(
             name=f"{name} — {summit.name if summit else 'Summit'}",
             zone=zone,
             sessions=sessions,
             viewer=user,
-            meetings=meeting_rows,
+            meetings=meetings.with_participants(user),
             link=absolute(request),
             language=language,
             holder=person,
             waiting=waiting,
         )
 
-    # Kept for this holder alone, under the version of what it shows: a calendar app
-    # polling without If-None-Match costs the version, not a rebuild.
-    where = (user.pk, request.get_host(), request.is_secure(), version[0])
-    body_key = "personal-feed:" + hashlib.sha256(repr(where).encode()).hexdigest()
-    return respond(
+    # Kept for this holder alone, under the programme's version and their own choices: a
+    # calendar app polling, with or without If-None-Match, costs four plain queries.
+    who = (user.pk, user.is_staff, user.is_superuser, person.pk if person else None)
+    return cached.feed(
         request,
-        version=version,
-        build=lambda: cache.get_or_set(body_key, build, cached.LIFETIME),
+        ("personal", *who, stars, seats, *extra),
+        stamp=stamp,
+        build=build,
+        until=until,
         private=True,
     )

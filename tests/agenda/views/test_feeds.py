@@ -268,9 +268,16 @@ def test_feed_queries_do_not_grow_with_items(
 def test_personal_feed_queries_do_not_grow_with_items(client, django_assert_num_queries, size):
     holder = populate(size)
     url = personal_url(holder.user)
-    with django_assert_num_queries(13):
+    # Built: holder, version, summit, stars, seats; then the stamp of what it shows (sessions
+    # and meetings), when a listed closed item leaves (both), the events' plain rows and
+    # roles, sessions and roles read whole, meetings and participants.
+    with django_assert_num_queries(16):
         response = client.get(url)
     assert len(events(response.content)) == 2 * size
+    # Then kept for the holder: the holder, the version, their stars and seats.
+    with django_assert_num_queries(4):
+        again = client.get(url)
+    assert again.content == response.content
 
 
 def test_after_a_change_only_the_changed_sessions_are_read_whole(client, site):
@@ -294,3 +301,28 @@ def test_after_a_change_only_the_changed_sessions_are_read_whole(client, site):
     assert [re.findall(r'"agenda_session"."id" IN \(([^)]*)\)', sql) for sql in whole] == [
         [str(panel.pk)]
     ]
+
+
+def test_a_personal_feed_follows_the_holders_stars_and_seats_at_once(client, site):
+    """Stars and seats move no programme version: the kept feed is the holder's choices'."""
+    from agenda.models import Registration, Star
+
+    holder = site["minister"]
+    url = personal_url(holder.user)
+    panel, health = site["sessions"]["panel"], site["sessions"]["health"]
+
+    def statuses():
+        found = events(client.get(url).content)
+        return {str(event["SUMMARY"]): str(event["STATUS"]) for event in found.values()}
+
+    before = statuses()
+    Star.objects.create(user=holder.user, session=panel)
+    assert statuses() == {**before, panel.title: "CONFIRMED"}
+    seat = Registration.objects.create(
+        session=health, person=holder, status=Registration.Status.WAITLISTED
+    )
+    assert statuses()[health.title] == "TENTATIVE"
+    Registration.objects.filter(pk=seat.pk).update(status=Registration.Status.CONFIRMED)
+    assert statuses()[health.title] == "CONFIRMED"
+    Star.objects.filter(user=holder.user).delete()
+    assert panel.title not in statuses()
