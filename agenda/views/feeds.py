@@ -50,7 +50,7 @@ def sessions_feed(request, *, summit, sessions, name, filename=None, private=Fal
     )
 
 
-def public_feed(request, summit, parts, *, pick):
+def public_feed(request, summit, parts, *, pick, **answer):
     """A feed of the public programme, shared by every reader from the cache.
     `pick(summit)` gives its sessions and its name; it may raise Http404."""
     language = feed_language(request)
@@ -76,6 +76,7 @@ def public_feed(request, summit, parts, *, pick):
         stamp=lambda: version_of(session_version(rows()[1]), extra=language),
         build=build,
         until=lambda: rows()[1].next_unlisting(),
+        **answer,
     )
 
 
@@ -142,12 +143,23 @@ def person_feed(request, summit, slug):
 
 @require_safe
 def session_feed(request, summit, slug):
-    """One session, as a download. A participant's browser may fetch its invitation-only one."""
+    """One session, as a download. A participant's browser may fetch its invitation-only one.
+    Readers who see the public programme share one copy from the cache."""
+    filename = f"{slugify(slug)[:80] or 'session'}.ics"
+    if cached.audience(request) == "public":
+
+        def pick(found):
+            sessions = Session.objects.visible_to(AnonymousUser()).filter(summit=found, slug=slug)
+            title = sessions.values_list("title", flat=True).first()
+            if title is None:
+                raise Http404
+            return sessions, title
+
+        return public_feed(request, summit, ("session", slug), pick=pick, filename=filename)
     sessions = Session.objects.visible_to(request.user).filter(summit__slug=summit, slug=slug)
     session = sessions.select_related("summit").first()
     if session is None:
         raise Http404
-    filename = f"{slugify(session.slug)[:80] or 'session'}.ics"
     return sessions_feed(
         request,
         summit=session.summit,
