@@ -21,7 +21,7 @@ from django.core.cache import cache, caches
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -441,3 +441,90 @@ def feed(request, parts: tuple, *, stamp, build, until=None, **answer):
     if response.status_code == 200 and request.method == "GET":
         compression.precompressed(response, body_key, response.content)
     return response
+
+
+# Bump when what a card or grid cell shows changes other than through its template.
+CARD_FORMAT = 1
+
+
+@dataclass(eq=False)
+class SessionRow:
+    """A session as a list or a grid places it, from its plain row (`ical.session_rows`),
+    with its card and grid cell kept in the cache under that row: after a change only the
+    sessions it touched are read whole and rendered again."""
+
+    pk: int
+    start: Any
+    end: Any
+    room_id: int | None
+    track_id: int | None
+    card: str = ""
+    cell: str = ""
+    is_meeting = False
+
+
+def template_source(name: str) -> str:
+    """A template's own text, for keys: a deployment that changes it makes new fragments."""
+    found = _sources.get(name)
+    if found is None:
+        found = _sources[name] = get_template(name).template.source  # type: ignore[attr-defined]
+    return found
+
+
+_sources: dict[str, str] = {}
+
+
+def tracks_of(summit: Summit, shown) -> list:
+    """The tracks of the sessions shown, each once: the colours their page needs."""
+    wanted = {item.track_id for item in shown if not item.is_meeting}
+    return [track for track in summit.tracks.order_by("pk") if track.pk in wanted]
+
+
+def placed(request, sessions, *, viewer, templates: dict[str, str]) -> list[SessionRow]:
+    """The sessions of `sessions` (a query), each with its fragments (`templates`: the
+    attribute to fill, then the template rendering one session), as `viewer` sees them."""
+    found = ical.session_rows(sessions, viewer)
+    columns, _roles = ical.session_columns()
+    at = {name: columns.index(name) for name in ("end", "room_id", "track_id")}
+    where = (
+        CARD_FORMAT,
+        translation.get_language(),
+        str(timezone.get_current_timezone()),
+        request.get_host(),
+        {
+            name: hashlib.sha256(template_source(t).encode()).hexdigest()
+            for name, t in templates.items()
+        },
+    )
+    keys = {
+        pk: "card:" + hashlib.sha256(repr((where, made_of)).encode()).hexdigest()
+        for pk, _start, made_of in found
+    }
+    kept = ical.fragments().get_many(list(keys.values()))
+    missing = [pk for pk, name in keys.items() if name not in kept]
+    if missing:
+        whole = Session.objects.filter(pk__in=missing).with_people(viewer)
+        made = {
+            keys[session.pk]: {
+                attribute: render_to_string(template, {"session": session}, request=request)
+                for attribute, template in templates.items()
+            }
+            for session in whole
+        }
+        ical.fragments().set_many(made, ical.FRAGMENT_LIFETIME)
+        kept.update(made)
+    result = []
+    for pk, start, made_of in found:
+        row: tuple[Any, ...] = made_of[0]  # type: ignore[assignment]
+        fragments = kept[keys[pk]]
+        result.append(
+            SessionRow(
+                pk,
+                start,
+                row[at["end"]],
+                row[at["room_id"]],
+                row[at["track_id"]],
+                **{name: mark_safe(html) for name, html in fragments.items()},
+            )
+        )
+    return result

@@ -32,12 +32,15 @@ class ProgrammeFilter(django_filters.FilterSet):
         queryset=Venue.objects.none(),
         empty_label=_("All venues"),
     )
+    # Reached from a link (a person's sessions), kept while other filters change, and shown
+    # as a chip: a list of every person on the programme would be thousands of options, and
+    # the text search finds people by name.
     person = django_filters.ModelChoiceFilter(
         label=_("Person"),
         to_field_name="slug",
         queryset=Person.objects.none(),
         method="filter_person",
-        empty_label=_("Everyone"),
+        widget=forms.HiddenInput,
     )
     q = django_filters.CharFilter(
         label=_("Search"),

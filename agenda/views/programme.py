@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from agenda import cached, calendar_links, timetable
@@ -91,18 +92,24 @@ def summit_home(request, summit):
 @require_safe
 def programme(request, summit):
     summit = cached.summit(request, summit)
+    chosen = cached.filter_key(request, ProgrammeFilter)
 
     def build():
         sessions = Session.objects.visible_to(request.user).filter(summit=summit)
         filters = ProgrammeFilter(request.GET, sessions, request=request, summit=summit)
-        found = list(filters.qs.with_people(request.user))
+        found: list = cached.placed(
+            request,
+            filters.qs,
+            viewer=request.user,
+            templates={"card": "agenda/_session_card.html"},
+        )
         found += announced_meetings(summit, request.user, filters)
         track = filters.form.cleaned_data.get("track") if filters.form.is_valid() else None
         track_feed = None
         if track is not None:
             path = reverse("track-feed", args=[summit.slug, track.slug])
             track_feed = calendar_links.for_path(request, path, f"{summit.name} — {track.name}")
-        return cached.head(timetable.tracks_of(found)), render_to_string(
+        return cached.head(cached.tracks_of(summit, found)), render_to_string(
             "agenda/_programme.html",
             {
                 "summit": summit,
@@ -113,6 +120,14 @@ def programme(request, summit):
                     request, reverse("programme-feed", args=[summit.slug]), summit.name
                 ),
                 "track_feed": track_feed,
+                "without_person": urlencode(
+                    [
+                        (name, value)
+                        for name, values in chosen
+                        if name != "person"
+                        for value in values
+                    ]
+                ),
             },
             request=request,
         )
@@ -121,7 +136,7 @@ def programme(request, summit):
         request,
         summit,
         "agenda/programme.html",
-        parts=cached.filter_key(request, ProgrammeFilter),
+        parts=chosen,
         build=build,
         context={"nav": "programme"},
         shareable=not request.GET.get("q"),
@@ -135,11 +150,11 @@ def grid(request, summit):
     day = timetable.chosen_day(summit, request.GET.get("day"), today=timezone.localdate())
 
     def build():
-        sessions = list(
-            Session.objects.visible_to(request.user)
-            .filter(summit=summit)
-            .on_day(summit, day)
-            .with_people(request.user)
+        sessions: list = cached.placed(
+            request,
+            Session.objects.visible_to(request.user).filter(summit=summit).on_day(summit, day),
+            viewer=request.user,
+            templates={"card": "agenda/_session_card.html", "cell": "agenda/_grid_cell.html"},
         )
         rooms = list(timetable.rooms_of(summit))
         # Rooms held by meetings: announced ones for everyone; staff also see confidential

@@ -220,3 +220,22 @@ def test_a_visitors_pending_message_is_shown_on_a_shared_page(client, site):
     )
     assert "see you in Paris" in client.get(PROGRAMME).content.decode()
     assert "see you in Paris" not in client.get(PROGRAMME).content.decode()
+
+
+@pytest.mark.parametrize("url", [PROGRAMME, "/ai/programme/grid/?day=2025-02-10"])
+def test_after_a_change_a_page_renders_again_only_the_cards_it_touched(client, site, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    panel = site["sessions"]["panel"]
+    Session.objects.filter(pk=panel.pk).update(title="Renamed panel")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    assert "Renamed panel" in page and "Panel on trustworthy" not in page
+    whole = [
+        re.findall(r'"agenda_session"\."id" IN \(([^)]*)\)', query["sql"])
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and '"agenda_session"."id" IN (' in query["sql"]
+    ]
+    assert whole == [[str(panel.pk)]]
