@@ -14,8 +14,9 @@ from lxml import etree
 
 from agenda.demo import load_demo
 from agenda.frab import MEETING_IDS
-from agenda.models import Session, Summit
+from agenda.models import Session
 from meetings.models import Meeting, MeetingTransition
+from people.models import Person
 from tests.agenda.ics import events as ics_events
 from tests.agenda.schedules import get_json, json_events
 from tests.factories import (
@@ -43,7 +44,7 @@ FORMATS = FormatChecker(formats=())
 DATE = r"\d{4}-\d{2}-\d{2}"
 
 
-@FORMATS.checks("date")
+@FORMATS.checks("date", raises=ValueError)
 def is_date(value):
     return not isinstance(value, str) or bool(
         re.fullmatch(DATE, value) and date.fromisoformat(value)
@@ -58,7 +59,7 @@ def is_date_time(value):
     )
 
 
-@FORMATS.checks("uuid")
+@FORMATS.checks("uuid", raises=ValueError)
 def is_uuid(value):
     return not isinstance(value, str) or bool(
         re.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", value) and uuid.UUID(value)
@@ -99,6 +100,7 @@ def test_the_formats_are_checked():
         for value, name in [
             ("2025-02-10", "date"),
             ("10/02/2025", "date"),
+            ("2025-02-30", "date"),
             ("2025-02-10T10:00:00+01:00", "date-time"),
             ("2025-02-10T10:00:00", "date-time"),
             (str(uuid.uuid4()), "uuid"),
@@ -109,7 +111,7 @@ def test_the_formats_are_checked():
             ("#1f4e79", "color"),
             ("blue", "color"),
         ]
-    ] == [True, False, True, False, True, False, True, False, False, True, False]
+    ] == [True, False, False, True, False, True, False, True, False, False, True, False]
 
 
 MINIMAL_JSON = {
@@ -154,7 +156,7 @@ def test_the_schemas_refuse_what_the_exports_used_to_say():
         {"$ref": "#/definitions/Person", "definitions": JSON_SCHEMA["definitions"]}
     )
     both_shapes = {"id": 1, "guid": str(uuid.uuid4()), "public_name": "Ada", "name": "Ada"}
-    assert not person.is_valid(both_shapes)
+    assert [error.validator for error in person.iter_errors(both_shapes)] == ["oneOf"]
     assert person.is_valid({"id": 1, "guid": str(uuid.uuid4()), "name": "Ada"})
     assert xml_errors(MINIMAL_XML.format(slug="ai_2025-1-panel").encode()) == []
     assert xml_errors(MINIMAL_XML.format(slug="ai-1-panel").encode()) == [
@@ -439,7 +441,7 @@ def test_the_version_moves_with_every_change_of_content(client):
     moved.start, moved.end = paris(10, 17), paris(10, 18)
     moved.save()
     assert changed()
-    person = moved.roles.first().person
+    person = Person.objects.get(slug="sejourne")
     person.name = "Stéphane Séjourné (EVP)"
     person.save()
     assert changed()
@@ -452,9 +454,12 @@ def test_the_version_moves_with_every_change_of_content(client):
 def test_the_version_stays_when_nothing_shown_changes(client):
     summit, sessions, meetings = awkward_programme()
     before = versions(client, summit)
-    # Saved without a change, and a change to what the exports leave out.
+    etag = client.get("/ai/schedule.json")["ETag"]
+    # Saved without a change, and a change to a session the exports leave out: the files are
+    # made again, and say the same.
     sessions[0].save()
-    Summit.objects.filter(pk=summit.pk).update(tagline="A new tagline")
-    Session.objects.filter(title="HIDDEN-SESSION").update(title="HIDDEN-SESSION, renamed")
-    assert client.get("/ai/schedule.json")["ETag"]
+    hidden = Session.objects.get(title="HIDDEN-SESSION")
+    hidden.title = "HIDDEN-SESSION, renamed"
+    hidden.save()
+    assert client.get("/ai/schedule.json")["ETag"] != etag
     assert versions(client, summit) == before
