@@ -8,8 +8,11 @@ What the format asks of us, and what we chose:
 - Days are the summit's local days, times are in its zone, and an event sits under the day on
   which it starts. Durations are real elapsed time, so the night the clocks change does not
   stretch or shrink them.
-- frab keys rooms by name: a name shared by rooms of two venues gets the venue added, and
-  sessions without a room yet sit in a room called "To be announced".
+- frab keys rooms by name: a name shared by rooms of two venues gets the venue added, a
+  meeting placed at a venue without a room sits under the venue's name, and sessions without
+  a room yet sit in a room called "To be announced".
+- A public meeting is an event of type "meeting" linking to its place on the programme page
+  (it has no public page of its own), with an id apart from the sessions' (MEETING_IDS).
 - Every guid is a UUID5 of the item's calendar UID, so a session or meeting keeps one identity
   in the .ics feeds, the JSON and the XML, across requests.
 - Both files satisfy the c3voc schedule XSD and JSON schema (tests/agenda/schemas), which are
