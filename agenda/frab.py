@@ -3,33 +3,52 @@ and the c3voc tools read, as frab and pretalx emit it (https://c3voc.de/wiki/sch
 here: it takes rows and returns the JSON structure; `to_xml` writes the same data as XML.
 
 What the format asks of us, and what we chose:
-- Callers pass the public, scheduled sessions only. Cancelled sessions are LEFT OUT: the format
-  has no status, so an app would show a cancelled session as going ahead.
+- Callers pass the public sessions and the announced public meetings that go ahead. Cancelled
+  items are LEFT OUT: the format has no status, so an app would show them as going ahead.
 - Days are the summit's local days, times are in its zone, and an event sits under the day on
   which it starts. Durations are real elapsed time, so the night the clocks change does not
   stretch or shrink them.
-- frab keys rooms by name: a name shared by rooms of two venues gets the venue added, and
-  sessions without a room yet sit in a room called "To be announced".
-- Every guid is a UUID5 of the item's calendar UID, so a session keeps one identity in the
-  .ics feeds, the JSON and the XML, across requests.
+- frab keys rooms by name: a name shared by rooms of two venues gets the venue added, a
+  meeting placed at a venue without a room sits under the venue's name, and sessions without
+  a room yet sit in a room called "To be announced".
+- A public meeting is an event of type "meeting" linking to its place on the programme page
+  (it has no public page of its own), with an id apart from the sessions' (MEETING_IDS).
+- Every guid is a UUID5 of the item's calendar UID, so a session or meeting keeps one identity
+  in the .ics feeds, the JSON and the XML, across requests.
+- Both files satisfy the c3voc schedule XSD and JSON schema (tests/agenda/schemas), which are
+  stricter than our slugs: the acronym is the summit's slug with underscores for hyphens (the
+  JSON schema allows a hyphen only in a "-2025-name" tail), event slugs start with it (the XSD
+  wants a first segment of four characters or more), and each person has the one shape of
+  pretalx (`name`, no `public_name`), as the JSON schema wants exactly one of its two shapes.
+- `version` is a digest of what the file says (see `version`): it moves whenever an item is
+  added, changed, cancelled or hidden, and only then.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import UTC, date, timedelta
-from typing import TypedDict
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple, NotRequired, TypedDict
 from xml.etree import ElementTree as ET
 
 from agenda import ical
 from agenda.models import Session, Summit
+from meetings.models import Meeting
+from people.models import Person
 
 TIMESLOT = "00:05"
 LANGUAGE = "en"
 UNPLACED = "To be announced"
+MEETING_TYPE = "meeting"
+# Sessions and meetings share the format's one space of event ids: a session's id is its key
+# (what apps have stored since the first export), a meeting's sits far above, within the
+# 32-bit integers that EventFahrplan reads ids into.
+MEETING_IDS = 1_000_000_000
 EVENT_FIELDS = (
     "date",
     "start",
@@ -47,6 +66,8 @@ EVENT_FIELDS = (
 )
 # XML 1.0 cannot carry most control characters, which text pasted from office tools may hold.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The zone names the c3voc JSON schema accepts (its pattern, searched as JSON Schema does).
+C3VOC_ZONE = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 
 
 # The structure of schedule.json, as build_schedule makes it and to_xml reads it.
@@ -57,13 +78,13 @@ class RoomEntry(TypedDict):
 
 class TrackEntry(TypedDict):
     name: str
+    slug: str
     color: str
 
 
 class PersonEntry(TypedDict):
     id: int
     guid: str
-    public_name: str
     name: str
 
 
@@ -103,7 +124,7 @@ class Conference(TypedDict):
     end: str
     daysCount: int
     timeslot_duration: str
-    time_zone_name: str
+    time_zone_name: NotRequired[str]
     url: str
     rooms: list[RoomEntry]
     tracks: list[TrackEntry]
@@ -120,6 +141,16 @@ class Schedule(TypedDict):
     schedule: ScheduleBody
 
 
+class Place(NamedTuple):
+    """Where an event sits in the file: a room, a venue (a meeting without a room), or nowhere."""
+
+    key: tuple[str, int]
+    name: str
+    venue: str
+    order: tuple[object, ...]
+    guid: str
+
+
 def guid(kind: str, key: int | str) -> str:
     """A UUID that stays the same for an item, derived from its calendar UID."""
     return str(uuid.uuid5(uuid.NAMESPACE_URL, ical.uid(kind, key)))
@@ -130,9 +161,40 @@ def hours_minutes(delta: timedelta) -> str:
     return f"{minutes // 60:02}:{minutes % 60:02}"
 
 
-def elapsed(session: Session) -> timedelta:
+def times(item: Session | Meeting) -> tuple[datetime, datetime]:
+    assert item.start is not None and item.end is not None  # a meeting without a time is not shown
+    return item.start, item.end
+
+
+def elapsed(item: Session | Meeting) -> timedelta:
+    start, end = times(item)
     # In UTC: subtracting two times of one zone would give wall-clock, not elapsed, time.
-    return session.end.astimezone(UTC) - session.start.astimezone(UTC)
+    return end.astimezone(UTC) - start.astimezone(UTC)
+
+
+def slug_word(text: str) -> str:
+    """`text` in the characters every slug pattern of the schemas allows, ends trimmed."""
+    return re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")
+
+
+def acronym(summit: Summit) -> str:
+    """The summit's slug as both schemas take an acronym: [a-z0-9_], four characters or more."""
+    word = slug_word(summit.slug).replace("-", "_")
+    return word if len(word) >= 4 else f"{word}_{summit.start_date.year}".lstrip("_")
+
+
+def track_slug(slug: str) -> str:
+    """A track's slug as the JSON schema and the XSD's track attribute both take it: lowercase
+    letters, digits and hyphens, from a letter to a letter or digit."""
+    word = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
+    return word if re.fullmatch(r"[a-z][a-z0-9-]*[a-z0-9]", word) else f"track-{word}".strip("-")
+
+
+def event_slug(code: str, session: Session) -> str:
+    """Unique by the session's key; the slug after it keeps it readable, and one too short to
+    keep the part after the acronym four characters long (a slug "x" or "_") reads "session"."""
+    word = slug_word(session.slug)
+    return f"{code}-{session.pk}-{word if len(word) > 1 else 'session'}"
 
 
 def build_schedule(
@@ -141,94 +203,128 @@ def build_schedule(
     sessions: Iterable[Session],
     base_url: str,
     link: Callable[[Session], str],
+    meetings: Iterable[Meeting] = (),
+    meeting_link: Callable[[Meeting], str] | None = None,
 ) -> Schedule:
-    """The frab schedule of `sessions` as its JSON structure; `link(session)` is its page."""
-    ordered = sorted(sessions, key=lambda s: (s.start, s.end, s.title, s.pk))
-    rooms = room_list(summit, ordered)
-    by_day: defaultdict[date, list[Session]] = defaultdict(list)
-    for session in ordered:
-        by_day[session.start.astimezone(summit.tz).date()].append(session)
-    # A public session outside the summit's dates still gets a day rather than vanishing.
+    """The frab schedule of `sessions` and `meetings` as its JSON structure; `link(session)` is
+    a session's page, `meeting_link(meeting)` where a meeting is shown (default `base_url`)."""
+    code = acronym(summit)
+    session_list, meeting_list = list(sessions), list(meetings)
+    shown_at = meeting_link or (lambda meeting: base_url)
+    rooms = room_list(summit, [*session_list, *meeting_list])
+    events: list[tuple[Session | Meeting, EventEntry]] = [
+        *((s, session_event(summit, s, code, rooms, link)) for s in session_list),
+        *((m, meeting_event(summit, m, code, rooms, shown_at)) for m in meeting_list),
+    ]
+    events.sort(key=lambda pair: (*times(pair[0]), pair[0].title, pair[0].is_meeting, pair[0].pk))
+    by_day: defaultdict[date, list[tuple[Place, EventEntry]]] = defaultdict(list)
+    for item, entry in events:
+        by_day[times(item)[0].astimezone(summit.tz).date()].append((place_of(summit, item), entry))
+    # An item outside the summit's dates still gets a day rather than vanishing.
     days = sorted({*summit.days, *by_day})
     conference: Conference = {
-        "acronym": summit.slug,
+        "acronym": code,
         "title": summit.name,
         "start": days[0].isoformat(),
         "end": days[-1].isoformat(),
         "daysCount": len(days),
         "timeslot_duration": TIMESLOT,
-        "time_zone_name": summit.time_zone,
         "url": base_url,
         "rooms": list(rooms.values()),
-        "tracks": track_list(ordered),
+        "tracks": track_list(session_list),
         "days": [
-            day_entry(summit, index, day, by_day[day], rooms, link)
+            day_entry(summit, index, day, by_day[day], rooms)
             for index, day in enumerate(days, start=1)
         ],
     }
+    if C3VOC_ZONE.search(summit.time_zone):
+        # Other names (Etc/GMT-3, US/Eastern) are left out; every time carries its offset.
+        conference["time_zone_name"] = summit.time_zone
     return {
         "schedule": {
-            "version": latest_change(summit, ordered),
+            "version": version(conference, base_url),
             "base_url": base_url,
             "conference": conference,
         }
     }
 
 
-def room_list(summit: Summit, sessions: Sequence[Session]) -> dict[int | None, RoomEntry]:
-    """The rooms in use in timetable order, by room pk (None: no room yet), named uniquely."""
-    rooms = sorted(
-        {session.room for session in sessions if session.room is not None},
-        key=lambda room: (room.venue.name, room.position, room.name, room.pk),
+def version(conference: Conference, base_url: str) -> str:
+    """The schedule's version: a digest of everything the file says, so that it moves with
+    any change an app could show (an item added, moved, renamed, cancelled or hidden, a
+    person renamed) and never without one, and two files with the same content share it.
+    The one place that makes it: a release name, when there is one, goes in front here."""
+    content = json.dumps([base_url, conference], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(content.encode()).hexdigest()[:12]
+
+
+def place_of(summit: Summit, item: Session | Meeting) -> Place:
+    if item.room is not None:
+        room = item.room
+        return Place(
+            key=("room", room.pk),
+            name=room.name,
+            venue=room.venue.name,
+            order=(0, room.venue.name, room.position, room.name, room.pk),
+            guid=guid("room", room.pk),
+        )
+    venue = item.place
+    if venue is not None:
+        # A meeting placed at a venue before it has a room: the venue stands for the room,
+        # before the venue's rooms.
+        return Place(
+            key=("venue", venue.pk),
+            name=venue.name,
+            venue=venue.name,
+            order=(0, venue.name, -1, venue.name, venue.pk),
+            guid=guid("venue", venue.pk),
+        )
+    # After every venue.
+    return Place(
+        key=("unplaced", 0),
+        name=UNPLACED,
+        venue="",
+        order=(1,),
+        guid=guid("room", f"{summit.slug}-unplaced"),
     )
-    uses = Counter(room.name for room in rooms)
-    listed: dict[int | None, RoomEntry] = {
-        room.pk: {
-            "name": room.name if uses[room.name] == 1 else f"{room.name} ({room.venue.name})",
-            "guid": guid("room", room.pk),
+
+
+def room_list(
+    summit: Summit, items: Sequence[Session | Meeting]
+) -> dict[tuple[str, int], RoomEntry]:
+    """The rooms in use in timetable order, by place key, named uniquely (frab keys rooms by
+    name: a name shared by rooms of two venues gets the venue added)."""
+    places = sorted({place_of(summit, item) for item in items}, key=lambda place: place.order)
+    uses = Counter(place.name for place in places)
+    return {
+        place.key: {
+            "name": place.name if uses[place.name] == 1 else f"{place.name} ({place.venue})",
+            "guid": place.guid,
         }
-        for room in rooms
+        for place in places
     }
-    if any(session.room_id is None for session in sessions):
-        listed[None] = {"name": UNPLACED, "guid": guid("room", f"{summit.slug}-unplaced")}
-    return listed
 
 
 def track_list(sessions: Iterable[Session]) -> list[TrackEntry]:
     tracks = {session.track for session in sessions if session.track is not None}
     return [
-        {"name": track.name, "color": track.colour}
-        for track in sorted(tracks, key=lambda t: t.name)
+        {"name": track.name, "slug": track_slug(track.slug), "color": track.colour}
+        for track in sorted(tracks, key=lambda t: (t.name, t.pk))
     ]
-
-
-def latest_change(summit: Summit, sessions: Iterable[Session]) -> str:
-    """The moment of the latest change to what is shown, as a version string."""
-    stamps = [summit.updated_at]
-    for session in sessions:
-        stamps.append(session.updated_at)
-        if session.room is not None:
-            stamps += [session.room.updated_at, session.room.venue.updated_at]
-        if session.track is not None:
-            stamps.append(session.track.updated_at)
-        stamps += [role.person.updated_at for role in session.roles.all()]
-    return max(stamps).astimezone(UTC).isoformat(timespec="seconds")
 
 
 def day_entry(
     summit: Summit,
     index: int,
     day: date,
-    sessions: list[Session],
-    rooms: Mapping[int | None, RoomEntry],
-    link: Callable[[Session], str],
+    events: list[tuple[Place, EventEntry]],
+    rooms: Mapping[tuple[str, int], RoomEntry],
 ) -> DayEntry:
     start, end = summit.day_bounds(day)
-    order = {pk: position for position, pk in enumerate(rooms)}
+    order = {key: position for position, key in enumerate(rooms)}
     placed: dict[str, list[EventEntry]] = {}
-    for session in sorted(sessions, key=lambda s: order[s.room_id]):
-        name = rooms[session.room_id]["name"]
-        placed.setdefault(name, []).append(event(summit, session, name, link))
+    for place, entry in sorted(events, key=lambda pair: order[pair[0].key]):
+        placed.setdefault(rooms[place.key]["name"], []).append(entry)
     return {
         "index": index,
         "date": day.isoformat(),
@@ -238,18 +334,31 @@ def day_entry(
     }
 
 
-def event(
-    summit: Summit, session: Session, room: str, link: Callable[[Session], str]
+def when(summit: Summit, item: Session | Meeting) -> dict[str, str]:
+    start = times(item)[0].astimezone(summit.tz)
+    return {
+        "date": start.isoformat(timespec="seconds"),
+        "start": start.strftime("%H:%M"),
+        "duration": hours_minutes(elapsed(item)),
+    }
+
+
+def session_event(
+    summit: Summit,
+    session: Session,
+    code: str,
+    rooms: Mapping[tuple[str, int], RoomEntry],
+    link: Callable[[Session], str],
 ) -> EventEntry:
-    start = session.start.astimezone(summit.tz)
+    moment = when(summit, session)
     return {
         "id": session.pk,
         "guid": guid("session", session.pk),
-        "date": start.isoformat(timespec="seconds"),
-        "start": start.strftime("%H:%M"),
-        "duration": hours_minutes(elapsed(session)),
-        "room": room,
-        "slug": f"{summit.slug}-{session.pk}-{session.slug}",
+        "date": moment["date"],
+        "start": moment["start"],
+        "duration": moment["duration"],
+        "room": rooms[place_of(summit, session).key]["name"],
+        "slug": event_slug(code, session),
         "url": link(session),
         "title": session.title,
         "subtitle": "",
@@ -258,25 +367,48 @@ def event(
         "language": LANGUAGE,
         "abstract": session.abstract,
         "description": "",
-        "persons": persons(session),
+        "persons": unique_people(role.person for role in session.roles.all()),
         "links": [],
         "attachments": [],
     }
 
 
-def persons(session: Session) -> list[PersonEntry]:
-    """The people on a session once each, in order; `roles` holds only those one may see."""
+def meeting_event(
+    summit: Summit,
+    meeting: Meeting,
+    code: str,
+    rooms: Mapping[tuple[str, int], RoomEntry],
+    link: Callable[[Meeting], str],
+) -> EventEntry:
+    moment = when(summit, meeting)
+    return {
+        "id": MEETING_IDS + meeting.pk,
+        "guid": guid("meeting", meeting.pk),
+        "date": moment["date"],
+        "start": moment["start"],
+        "duration": moment["duration"],
+        "room": rooms[place_of(summit, meeting).key]["name"],
+        "slug": f"{code}-{MEETING_TYPE}-{meeting.pk}",
+        "url": link(meeting),
+        "title": meeting.title,
+        "subtitle": "",
+        "track": None,
+        "type": MEETING_TYPE,
+        "language": LANGUAGE,
+        "abstract": meeting.purpose,
+        "description": "",
+        "persons": unique_people(p.person for p in meeting.participants.all()),
+        "links": [],
+        "attachments": [],
+    }
+
+
+def unique_people(people: Iterable[Person]) -> list[PersonEntry]:
+    """The people on an item once each, in order; callers pass only those one may see."""
     listed: dict[int, PersonEntry] = {}
-    for role in session.roles.all():
-        person = role.person
+    for person in people:
         listed.setdefault(
-            person.pk,
-            {
-                "id": person.pk,
-                "guid": guid("person", person.pk),
-                "public_name": person.name,
-                "name": person.name,
-            },
+            person.pk, {"id": person.pk, "guid": guid("person", person.pk), "name": person.name}
         )
     return list(listed.values())
 
@@ -296,9 +428,14 @@ def to_xml(schedule: Schedule) -> bytes:
         ("days", conference["daysCount"]),
         ("timeslot_duration", conference["timeslot_duration"]),
         ("base_url", data["base_url"]),
-        ("time_zone_name", conference["time_zone_name"]),
+        ("time_zone_name", conference.get("time_zone_name")),
     ]:
-        add(head, tag, value)
+        if value is not None:
+            add(head, tag, value)
+    for track in conference["tracks"]:
+        ET.SubElement(
+            head, "track", name=clean(track["name"]), slug=track["slug"], color=track["color"]
+        )
     guids = {room["name"]: room["guid"] for room in conference["rooms"]}
     for day in conference["days"]:
         day_element = ET.SubElement(
@@ -327,7 +464,7 @@ def add_event(parent: ET.Element, item: EventEntry) -> None:
         add(element, tag, fields[tag])
     people = ET.SubElement(element, "persons")
     for person in item["persons"]:
-        add(people, "person", person["public_name"], id=str(person["id"]))
+        add(people, "person", person["name"], id=str(person["id"]), guid=person["guid"])
     ET.SubElement(element, "links")
     ET.SubElement(element, "attachments")
 

@@ -14,16 +14,23 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from agenda import cached, frab
-from agenda.conditional import absolute, session_version, version_of
+from agenda.conditional import absolute, meeting_version, session_version, version_of
 from agenda.models import Session
+from meetings.models import Meeting
 
 # Bump when the builders' output changes for the same rows, so cached copies are refreshed.
-EXPORT_FORMAT = 2
+EXPORT_FORMAT = 3
 
 
 def public_programme(summit):
     """What apps may show: public sessions that go ahead (the format cannot say cancelled)."""
     return Session.objects.visible_to(AnonymousUser()).scheduled().filter(summit=summit)
+
+
+def public_meetings(summit):
+    """The public meetings of programme.ics (same rule, same UIDs) that go ahead."""
+    announced = Meeting.objects.visible_to(AnonymousUser()).filter(summit=summit).announced()
+    return announced.holding_time()
 
 
 def export(request, slug, *, content_type, render):
@@ -32,19 +39,21 @@ def export(request, slug, *, content_type, render):
     @functools.cache
     def rows():
         summit = cached.summit(request, slug)
-        return summit, public_programme(summit)
+        return summit, public_programme(summit), public_meetings(summit)
 
     # Links in the default language: the ETag does not vary with the reader's language.
     with translation.override(settings.LANGUAGE_CODE):
         base_url = request.build_absolute_uri(reverse("agenda:home", args=[slug]))
+        # Public meetings have no page of their own: they are shown on the programme.
+        programme_url = request.build_absolute_uri(reverse("agenda:programme", args=[slug]))
 
     def stamp():
-        summit, sessions = rows()
+        summit, sessions, meetings = rows()
         extra = (EXPORT_FORMAT, content_type, base_url, summit.updated_at)
-        return version_of(session_version(sessions), extra=extra)
+        return version_of(session_version(sessions), meeting_version(meetings), extra=extra)
 
     def build():
-        summit, sessions = rows()
+        summit, sessions, meetings = rows()
         with translation.override(settings.LANGUAGE_CODE):
             return render(
                 frab.build_schedule(
@@ -52,6 +61,8 @@ def export(request, slug, *, content_type, render):
                     sessions=sessions.with_people(AnonymousUser()),
                     base_url=base_url,
                     link=absolute(request),
+                    meetings=meetings.with_participants(AnonymousUser()),
+                    meeting_link=lambda meeting: f"{programme_url}#meeting-{meeting.pk}",
                 )
             )
 

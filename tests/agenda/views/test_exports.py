@@ -2,8 +2,11 @@ from datetime import timedelta
 
 import pytest
 
+from meetings.models import Meeting
 from tests.agenda.schedules import get_json, get_xml, json_events, xml_events
 from tests.factories import (
+    MeetingFactory,
+    MeetingParticipantFactory,
     PersonFactory,
     RoomFactory,
     SessionFactory,
@@ -79,14 +82,25 @@ def programme(size):
         )
         SessionRoleFactory(session=session, person=PersonFactory())
         SessionRoleFactory(session=session, person=PersonFactory(is_public=False))
+        meeting = MeetingFactory(
+            summit=summit,
+            status=Meeting.Status.CONFIRMED,
+            confidentiality=Meeting.Confidentiality.PUBLIC,
+            start=start + timedelta(days=1),
+            end=start + timedelta(days=1, minutes=20),
+            room=RoomFactory(venue=venue),
+        )
+        MeetingParticipantFactory(meeting=meeting, person=PersonFactory())
+        MeetingParticipantFactory(meeting=meeting, person=PersonFactory(is_public=False))
 
 
 @pytest.mark.parametrize("size", [1, 5])
 @pytest.mark.parametrize("url", ["/many/schedule.json", "/many/schedule.xml"])
 def test_export_queries_do_not_grow_with_sessions(client, django_assert_num_queries, size, url):
     programme(size)
-    # zone (middleware), summit, version, sessions, people
-    with django_assert_num_queries(5):
+    # zone (middleware), summit, version of sessions, of meetings, sessions, their people,
+    # meetings, their participants
+    with django_assert_num_queries(8):
         response = client.get(url)
     assert response.status_code == 200
-    assert response.content.count(b"Session ") == size
+    assert response.content.count(b"Session ") == response.content.count(b"Bilateral ") == size
