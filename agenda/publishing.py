@@ -26,6 +26,7 @@ from agenda.releases import (
     ChangeKind,
     affected,
     changes_for,
+    describe,
     diff,
     entries_of,
     snapshot,
@@ -240,7 +241,12 @@ def digests(release: Release) -> list[Digest]:
             }
             body = render_to_string(
                 "agenda/release_digest.txt",
-                {"summit": summit, "release": release, "name": who.name, "changes": mine},
+                {
+                    "summit": summit,
+                    "release": release,
+                    "name": who.name,
+                    "lines": [describe(change, summit=summit) for change in mine],
+                },
             )
             found.append(
                 Digest(

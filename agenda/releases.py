@@ -12,14 +12,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from enum import StrEnum
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agenda import ical
 from agenda.models import (
@@ -108,6 +113,15 @@ class ChangeKind(StrEnum):
     CANCELLED = "cancelled"
     REINSTATED = "reinstated"
 
+
+LABELS = {
+    ChangeKind.ADDED: gettext_lazy("Added"),
+    ChangeKind.REMOVED: gettext_lazy("Removed"),
+    ChangeKind.MOVED: gettext_lazy("Moved"),
+    ChangeKind.RENAMED: gettext_lazy("Renamed"),
+    ChangeKind.CANCELLED: gettext_lazy("Cancelled"),
+    ChangeKind.REINSTATED: gettext_lazy("Back on"),
+}
 
 # Within one item, in this order.
 KIND_ORDER = {kind: position for position, kind in enumerate(ChangeKind)}
@@ -408,3 +422,60 @@ def own_uids(user: User) -> set[str]:
             for pk in Meeting.objects.of_person(person).values_list("pk", flat=True)
         }
     return uids
+
+
+def predecessors(releases: Iterable[Release]) -> dict[tuple[int, int], Release]:
+    """The release before each of these, by (summit id, number), in one query."""
+    wanted = Q(pk__in=[])
+    for release in releases:
+        if release.number > 1:
+            wanted |= Q(summit_id=release.summit_id, number=release.number - 1)
+    return {(r.summit_id, r.number): r for r in Release.objects.filter(wanted)}
+
+
+def changes_in(release: Release, previous: dict[tuple[int, int], Release]) -> list[Change]:
+    """What a release changed since the one before it (`previous`: see `predecessors`)."""
+    before = previous.get((release.summit_id, release.number - 1))
+    return diff(entries_of(before), entries_of(release))
+
+
+@dataclass(frozen=True)
+class Line:
+    """A change as pages, feeds and emails tell it."""
+
+    kind: str
+    label: str
+    title: str
+    url: str
+    detail: str
+
+
+def describe(change: Change, *, summit: Summit) -> Line:
+    """A change in words, with times in the summit's zone; a link for a session still shown."""
+    zone = summit.tz
+    entry = change.entry
+    url = ""
+    if entry.kind == SESSION and change.after is not None and entry.slug:
+        url = reverse("agenda:session", kwargs={"summit": summit.slug, "slug": entry.slug})
+    detail = ""
+    if change.kind == ChangeKind.MOVED:
+        assert change.before is not None and change.after is not None
+        detail = f"{when_where(change.before, zone)} → {when_where(change.after, zone)}"
+    elif change.kind == ChangeKind.RENAMED:
+        assert change.before is not None
+        detail = _("formerly “%(title)s”") % {"title": change.before.title}
+    elif change.kind != ChangeKind.REMOVED:
+        detail = when_where(entry, zone)
+    return Line(
+        kind=str(change.kind),
+        label=str(LABELS[change.kind]),
+        title=entry.title,
+        url=url,
+        detail=detail,
+    )
+
+
+def when_where(entry: Entry, zone: tzinfo) -> str:
+    start, end = timezone.localtime(entry.start, zone), timezone.localtime(entry.end, zone)
+    when = f"{date_format(start, 'D j M')} {start:%H:%M}–{end:%H:%M}"
+    return ", ".join(part for part in (when, entry.place) if part)
