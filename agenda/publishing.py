@@ -143,7 +143,10 @@ def publish(*, summit: Summit, note: str, user: User | None, after: int) -> Rele
         )
         if last_number != after:
             raise ValidationError(
-                _("v%(number)s was published meanwhile: look at what changed since, then publish.")
+                _(
+                    "Someone published v%(number)s meanwhile: look at what changed since, "
+                    "then publish."
+                )
                 % {"number": last_number},
                 code="published-meanwhile",
             )

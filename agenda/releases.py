@@ -274,13 +274,15 @@ def entries_of(release: Release | None) -> list[Entry]:
 
 
 def changelog(releases: Iterable[Release]) -> list[tuple[Release, list[Change]]]:
-    """Each release with what changed since the one before it, newest first."""
+    """Each release with what changed since the one before it, newest first; nothing for
+    the first one given."""
     ordered = sorted(releases, key=lambda release: release.number)
     found: list[tuple[Release, list[Change]]] = []
     previous: list[Entry] = []
-    for release in ordered:
+    for position, release in enumerate(ordered):
         current = entries_of(release)
-        found.append((release, diff(previous, current)))
+        # A first release is where the changes start from: it changes nothing.
+        found.append((release, diff(previous, current) if position else []))
         previous = current
     found.reverse()
     return found
@@ -398,7 +400,10 @@ def since_last_visit(user: User) -> list[SinceVisit]:
             summit_id=releases[0].summit_id, number__lt=releases[0].number
         ).first()
         if base is None:
-            continue  # the first release of a summit is where its changes start from
+            # The first release of a summit is where its changes start from.
+            base, releases = releases[0], releases[1:]
+            if not releases:
+                continue
         changes = [
             change
             for change in diff(entries_of(base), entries_of(releases[-1]))
@@ -436,6 +441,8 @@ def predecessors(releases: Iterable[Release]) -> dict[tuple[int, int], Release]:
 def changes_in(release: Release, previous: dict[tuple[int, int], Release]) -> list[Change]:
     """What a release changed since the one before it (`previous`: see `predecessors`)."""
     before = previous.get((release.summit_id, release.number - 1))
+    if before is None:
+        return []  # a first release is where the changes start from
     return diff(entries_of(before), entries_of(release))
 
 

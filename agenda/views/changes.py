@@ -17,7 +17,9 @@ from agenda.releases import changelog, describe
 def releases_of(summit):
     """Each release with its changes in words, newest first: one query, whatever the number
     of releases (each keeps its snapshot, so no history is read)."""
-    releases = Release.objects.filter(summit=summit).order_by("number")
+    releases = list(Release.objects.filter(summit=summit).order_by("number"))
+    for release in releases:
+        release.summit = summit  # for their links, without a query each
     return [
         (release, [describe(change, summit=summit) for change in changes])
         for release, changes in changelog(releases)
