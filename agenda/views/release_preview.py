@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from agenda import publishing
@@ -50,7 +50,11 @@ def preview(request: HttpRequest, summit: Summit) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("%(release)s is published: %(emails)s emails will go out.")
+                    ngettext(
+                        "%(release)s is published: %(emails)d email will go out.",
+                        "%(release)s is published: %(emails)d emails will go out.",
+                        found.emails,
+                    )
                     % {"release": release.name, "emails": found.emails},
                 )
                 return redirect(request.path)
