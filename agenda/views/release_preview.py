@@ -5,7 +5,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
@@ -58,7 +59,7 @@ def preview(request: HttpRequest, summit: Summit) -> HttpResponse:
                     % {"release": release.name, "emails": found.emails},
                 )
                 return redirect(request.path)
-    return render(
+    return TemplateResponse(
         request,
         "admin/agenda/release_preview.html",
         {
