@@ -379,11 +379,15 @@ def since_last_visit(user: User) -> list[SinceVisit]:
     own agenda (their sessions, seats, places in line, stars and meetings), per summit; the
     visit is then recorded, so each change is shown once. Nothing on a first visit: there is
     no "since" yet. Only what the public programme showed is ever listed."""
-    visit, created = AgendaVisit.objects.get_or_create(user=user)
-    seen_at, moment = visit.seen_at, timezone.now()
-    AgendaVisit.objects.filter(pk=visit.pk).update(seen_at=moment)
-    if created:
+    moment = timezone.now()
+    seen_at = AgendaVisit.objects.filter(user=user).values_list("seen_at", flat=True).first()
+    if seen_at is None:
+        # Two first visits at once (two tabs) record one of them.
+        AgendaVisit.objects.bulk_create(
+            [AgendaVisit(user=user, seen_at=moment)], ignore_conflicts=True
+        )
         return []
+    AgendaVisit.objects.filter(user=user).update(seen_at=moment)
     fresh = list(
         Release.objects.filter(published_at__gt=seen_at, published_at__lte=moment)
         .select_related("summit")

@@ -245,3 +245,31 @@ def test_what_changed_for_me_shows_once_the_changes_to_my_agenda(client, site, s
     assert [(line.kind, line.title) for line in lines] == [("moved", "Visit to Station F")]
     assert "What changed for you" in response.content.decode()
     assert client.get("/me/").context["changed"] == []
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_what_changed_for_me_queries_do_not_grow(
+    client, staff_user, django_assert_num_queries, size
+):
+    user = UserFactory(username="attendee")
+    summit = SummitFactory(slug="many")
+    room = RoomFactory(venue__summit=summit)
+    sessions = [
+        SessionFactory(summit=summit, room=room, start=paris(10, 8 + n), end=paris(10, 9 + n))
+        for n in range(size)
+    ]
+    for session in sessions:
+        Star.objects.create(user=user, session=session)
+    client.force_login(user)
+    client.get("/me/")
+    publish(summit=summit, note="v1", user=staff_user, after=0)
+    for session in sessions:
+        session.title += " (renamed)"
+        session.save()
+    publish(summit=summit, note="v2", user=staff_user, after=1)
+    # The agenda of a login without a person, and: the last visit, its update, the releases
+    # since, the sessions of the agenda, the release before them.
+    with django_assert_num_queries(14):
+        response = client.get("/me/")
+    [(_found, lines)] = response.context["changed"]
+    assert len(lines) == size
