@@ -2,7 +2,6 @@
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
@@ -66,19 +65,16 @@ class ChangesFeed(Feed):
         _summit, release, _lines = item
         return f"{release.name}: {release.note}"
 
-    def item_description(self, item):
-        summit, release, lines = item
-        return render_to_string(
-            "agenda/_release_changes.html", {"summit": summit, "release": release, "lines": lines}
-        )
+    # The changes as on the page, with links that work outside the site.
+    description_template = "agenda/_release_changes.html"
+
+    def get_context_data(self, **kwargs):
+        _summit, release, lines = kwargs["item"]
+        base = kwargs["request"].build_absolute_uri("/").rstrip("/")
+        return {"release": release, "lines": lines, "base": base}
 
     def item_link(self, item):
         return item[1].get_absolute_url()
-
-    def item_guid(self, item):
-        return item[1].get_absolute_url()
-
-    item_guid_is_permalink = True
 
     def item_pubdate(self, item):
         return item[1].published_at

@@ -72,8 +72,15 @@ def test_the_atom_feed_has_one_entry_per_release(client, released):
         ("v2: The panel moves to the evening", "http://testserver/ai/changes/#v2"),
         ("v1: First programme", "http://testserver/ai/changes/#v1"),
     ]
+    assert [entry.find(f"{ATOM}id").text for entry in feed.findall(f"{ATOM}entry")] == [
+        "http://testserver/ai/changes/#v2",
+        "http://testserver/ai/changes/#v1",
+    ]
     summary = feed.find(f"{ATOM}entry").find(f"{ATOM}summary").text
-    assert "Panel on trustworthy AI governance" in summary
+    assert (
+        '<a href="http://testserver/ai/sessions/panel/">Panel on trustworthy AI governance'
+        in summary
+    )
     assert "roundtable" not in response.content.decode().lower()
     assert client.head(reverse("changes-feed", kwargs={"summit": "ai"})).status_code == 200
     assert client.post(reverse("changes-feed", kwargs={"summit": "ai"})).status_code == 405
