@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from agenda import ical
 from agenda.models import (
@@ -114,13 +114,14 @@ class ChangeKind(StrEnum):
     REINSTATED = "reinstated"
 
 
+# Said of a session or a meeting (both feminine in French).
 LABELS = {
-    ChangeKind.ADDED: gettext_lazy("Added"),
-    ChangeKind.REMOVED: gettext_lazy("Removed"),
-    ChangeKind.MOVED: gettext_lazy("Moved"),
-    ChangeKind.RENAMED: gettext_lazy("Renamed"),
-    ChangeKind.CANCELLED: gettext_lazy("Cancelled"),
-    ChangeKind.REINSTATED: gettext_lazy("Back on"),
+    ChangeKind.ADDED: pgettext_lazy("release change", "Added"),
+    ChangeKind.REMOVED: pgettext_lazy("release change", "Removed"),
+    ChangeKind.MOVED: pgettext_lazy("release change", "Moved"),
+    ChangeKind.RENAMED: pgettext_lazy("release change", "Renamed"),
+    ChangeKind.CANCELLED: pgettext_lazy("release change", "Cancelled"),
+    ChangeKind.REINSTATED: pgettext_lazy("release change", "Back on"),
 }
 
 # Within one item, in this order.
