@@ -85,7 +85,8 @@ class SummitAdmin(KeepsHistoryAdmin):
         return timetable_editor.editor(request, get_object_or_404(Summit, pk=pk))
 
     def release_view(self, request, pk):
-        return release_preview.preview(request, get_object_or_404(Summit, pk=pk))
+        summit = get_object_or_404(Summit, pk=pk)
+        return release_preview.preview(request, summit, self.admin_site.each_context(request))
 
     @admin.display(description=_("release"))
     def release(self, summit):

@@ -29,7 +29,10 @@ class PublishForm(forms.Form):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def preview(request: HttpRequest, summit: Summit) -> HttpResponse:
+def preview(
+    request: HttpRequest, summit: Summit, admin_context: dict[str, object] | None = None
+) -> HttpResponse:
+    """The page; `admin_context` is the admin site's own (its header, its links)."""
     if not request.user.has_perm("agenda.add_release"):
         raise PermissionDenied
     found = publishing.impact(summit)
@@ -63,6 +66,7 @@ def preview(request: HttpRequest, summit: Summit) -> HttpResponse:
         request,
         "admin/agenda/release_preview.html",
         {
+            **(admin_context or {}),
             "title": _("Publish the programme of %(summit)s") % {"summit": summit},
             "summit": summit,
             "impact": found,
