@@ -30,7 +30,7 @@ from agenda.models import (
     TravelTime,
     Venue,
 )
-from agenda.views import timetable_editor
+from agenda.views import release_preview, timetable_editor
 from common.admin import ModelAdmin, TabularInline
 
 
@@ -62,7 +62,8 @@ class TrackInline(TabularInline):
 
 @admin.register(Summit)
 class SummitAdmin(KeepsHistoryAdmin):
-    list_display = ["name", "start_date", "end_date", "city", "time_zone", "timetable"]
+    list_display = ["name", "start_date", "end_date", "city", "time_zone", "timetable", "release"]
+    readonly_fields = ["release"]
     search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start_date"
@@ -72,11 +73,27 @@ class SummitAdmin(KeepsHistoryAdmin):
         timetable = self.admin_site.admin_view(self.timetable_view)
         return [
             path("<int:pk>/timetable/", timetable, name="agenda_summit_timetable"),
+            path(
+                "<int:pk>/release/",
+                self.admin_site.admin_view(self.release_view),
+                name="agenda_summit_release",
+            ),
             *super().get_urls(),
         ]
 
     def timetable_view(self, request, pk):
         return timetable_editor.editor(request, get_object_or_404(Summit, pk=pk))
+
+    def release_view(self, request, pk):
+        summit = get_object_or_404(Summit, pk=pk)
+        return release_preview.preview(request, summit, self.admin_site.each_context(request))
+
+    @admin.display(description=_("release"))
+    def release(self, summit):
+        if summit.pk is None:
+            return "—"
+        url = reverse("admin:agenda_summit_release", kwargs={"pk": summit.pk})
+        return format_html('<a href="{}">{}</a>', url, _("Publish a release"))
 
     @admin.display(description=_("timetable"))
     def timetable(self, summit):

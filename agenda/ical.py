@@ -7,7 +7,8 @@ What calendar clients need (RFC 5545 and their quirks):
 - times with the summit's TZID and a matching RRULE-style VTIMEZONE, never floating;
 - cancelled items kept, with STATUS:CANCELLED, until they are over;
 - no calendar-level UID, and no METHOD (a subscription is not a scheduling message);
-  `session_request` alone is one: the iTIP REQUEST emailed to someone given a seat.
+  `scheduling_message` alone makes one: the iTIP REQUEST or CANCEL emailed to someone given
+  a seat, or told of a release's changes.
 """
 
 from __future__ import annotations
@@ -242,28 +243,57 @@ def meeting_stamp(meeting: Meeting) -> tuple[object, ...]:
 def session_request(session: Session, *, attendee: Person, email: str) -> Calendar:
     """The iTIP REQUEST (RFC 5546) telling one attendee of their seat at a session: the event
     of the feeds (same UID and SEQUENCE), stamped when sent, with ORGANIZER and ATTENDEE."""
-    zone = session.summit.time_zone
+    # Registering was the answer: the seat is accepted, and no reply is expected.
+    return scheduling_message(
+        "REQUEST",
+        sessions=[session],
+        zone=session.summit.time_zone,
+        organizer=session.summit.name,
+        attendee=attendee.name,
+        email=email,
+        partstat="ACCEPTED",
+    )
+
+
+def scheduling_message(
+    method: str,
+    *,
+    sessions: Iterable[Session] = (),
+    meetings: Iterable[Meeting] = (),
+    zone: str,
+    organizer: str,
+    attendee: str,
+    email: str,
+    partstat: str = "NEEDS-ACTION",
+) -> Calendar:
+    """An iTIP message (RFC 5546) to one attendee: REQUEST (an item new or moved) or CANCEL.
+    Its events are those of the feeds (same UID and SEQUENCE), stamped when sent, with
+    ORGANIZER and ATTENDEE; a CANCEL's events are cancelled whatever their rows say now."""
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("METHOD", "REQUEST")
+    calendar.add("METHOD", method)
     calendar.add_component(build_vtimezone(zone))
-    event = session_event(session, zone, link=None)
-    # An iTIP message is stamped when it is sent (RFC 5546 2.1.5).
-    event.pop("DTSTAMP")
-    event.add("DTSTAMP", timezone.now())
-    organizer = vCalAddress(f"mailto:{settings.SUMMIT_ORGANIZER_EMAIL}")
-    organizer.params["CN"] = vText(session.summit.name)
-    event.add("ORGANIZER", organizer)
-    seat = vCalAddress(f"mailto:{email}")
-    seat.params["CN"] = vText(attendee.name)
-    seat.params["ROLE"] = vText("REQ-PARTICIPANT")
-    # Registering was the answer: the seat is accepted, and no reply is expected.
-    seat.params["PARTSTAT"] = vText("ACCEPTED")
-    seat.params["RSVP"] = vText("FALSE")
-    event.add("ATTENDEE", seat)
-    calendar.add_component(event)
+    events = [session_event(session, zone, link=None) for session in sessions]
+    events += [meeting_event(meeting, zone) for meeting in meetings]
+    for event in sorted(events, key=lambda e: (e.decoded("DTSTART"), str(e["UID"]))):
+        # An iTIP message is stamped when it is sent (RFC 5546 2.1.5).
+        event.pop("DTSTAMP")
+        event.add("DTSTAMP", timezone.now())
+        if method == "CANCEL" and event.get("STATUS") != "CANCELLED":
+            event.pop("STATUS")
+            event.add("STATUS", "CANCELLED")
+        sender = vCalAddress(f"mailto:{settings.SUMMIT_ORGANIZER_EMAIL}")
+        sender.params["CN"] = vText(organizer)
+        event.add("ORGANIZER", sender)
+        guest = vCalAddress(f"mailto:{email}")
+        guest.params["CN"] = vText(attendee)
+        guest.params["ROLE"] = vText("REQ-PARTICIPANT")
+        guest.params["PARTSTAT"] = vText(partstat)
+        guest.params["RSVP"] = vText("FALSE")
+        event.add("ATTENDEE", guest)
+        calendar.add_component(event)
     return calendar
 
 

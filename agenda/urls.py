@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agenda.views import people, programme
+from agenda.views import changes, people, programme
 
 app_name = "agenda"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<slug:summit>/sessions/<slug:slug>/", programme.session_detail, name="session"),
     path("<slug:summit>/people/", people.directory, name="people"),
     path("<slug:summit>/people/<slug:slug>/", people.person_detail, name="person"),
+    path("<slug:summit>/changes/", changes.changes, name="changes"),
 ]

@@ -22,6 +22,7 @@ def send(
     body: str,
     calendar: str = "",
     method: str = "",
+    cancellation: str = "",
     purpose: str = "",
 ) -> Email | None:
     """Write the email to the outbox in the caller's transaction; it is delivered after
@@ -37,6 +38,7 @@ def send(
         body=body,
         calendar=calendar,
         method=method,
+        cancellation=cancellation,
         purpose=purpose,
     )
     # robust: a task queue that is down leaves the email queued for a retry, not a 500.

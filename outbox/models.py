@@ -46,6 +46,13 @@ class Email(models.Model):
     method = models.CharField(
         _("calendar method"), max_length=10, choices=Method.choices, blank=True, default=""
     )
+    # An iTIP message has one method: a message that both moves and cancels items carries
+    # its REQUEST as the calendar part and its CANCEL as an attached file.
+    cancellation = models.TextField(
+        _("cancellation"),
+        blank=True,
+        help_text=_("An iTIP CANCEL attached beside the calendar part, if any."),
+    )
     purpose = models.CharField(_("purpose"), max_length=50, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
@@ -84,4 +91,6 @@ class Email(models.Model):
         )
         if self.calendar:
             message.attach_alternative(self.calendar, f"text/calendar; method={self.method}")
+        if self.cancellation:
+            message.attach("cancel.ics", self.cancellation, "text/calendar; method=CANCEL")
         return message

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from agenda.views import exports, feeds, me, programme
+from agenda.views import changes, exports, feeds, me, programme
 from meetings import views as meeting_views
 from people.accounts import LoginForm, SetPasswordForm
 from summit import language
@@ -33,6 +33,7 @@ urlpatterns = [
     path("<slug:summit>/tracks/<slug:slug>.ics", feeds.track_feed, name="track-feed"),
     path("<slug:summit>/schedule.xml", exports.schedule_xml, name="schedule-xml"),
     path("<slug:summit>/schedule.json", exports.schedule_json, name="schedule-json"),
+    path("<slug:summit>/changes.atom", changes.ChangesFeed(), name="changes-feed"),
 ]
 
 urlpatterns += i18n_patterns(

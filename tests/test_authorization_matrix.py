@@ -29,7 +29,8 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from rest_framework.authtoken.models import Token
 
 from agenda import seats
-from agenda.models import AgendaChange, FeedToken, Registration, Removal, Session, Star
+from agenda.models import AgendaChange, FeedToken, Registration, Release, Removal, Session, Star
+from agenda.publishing import publish
 from meetings.models import Meeting, MeetingParticipant, MeetingTransition
 from outbox.models import Email
 from people.models import Person
@@ -159,6 +160,8 @@ def build_world():
     SessionRoleFactory(session=closed, person=adviser, role="participant")
 
     window = {"window_start": at(1, 9), "window_end": at(1, 18)}
+    # The first release, before the meeting below was announced: staff may publish a second.
+    release = publish(summit=summit, note="First programme", user=staff, after=0)
     confidential = MeetingFactory(
         **window,
         summit=summit,
@@ -223,6 +226,8 @@ def build_world():
         },
         "items": {
             "summit": summit,
+            "release": release,
+            "missing release": Missing(),
             "venue": palais,
             "travel time": travel,
             "room": salon,
@@ -313,6 +318,7 @@ MATRIX = {
     "agenda:session": SESSIONS,
     "agenda:people": EVERYONE,
     "agenda:person": PEOPLE,
+    "agenda:changes": EVERYONE,
     "me": LOGGED_IN,
     "me-calendar": LOGGED_IN,
     "me-star": every(POST_ONLY, SESSIONS),
@@ -342,6 +348,7 @@ MATRIX = {
     "personal-feed": {"own link": EVERYONE, "revoked link": NOBODY, "unknown link": NOBODY},
     "schedule-xml": EVERYONE,
     "schedule-json": EVERYONE,
+    "changes-feed": EVERYONE,
     # API
     "api-root": EVERYONE,
     "api-schema": EVERYONE,
@@ -365,6 +372,8 @@ MATRIX = {
     "session-detail": SESSIONS,
     "session-conflicts": every("405 405 405 405 405", SESSIONS),  # a POST: schedulers only,
     "removal-list": EVERYONE,
+    "release-list": EVERYONE,
+    "release-detail": {"release": EVERYONE, "missing release": NOBODY},
     "person-list": EVERYONE,
     "person-detail": PEOPLE,
     "organisation-list": EVERYONE,
@@ -402,6 +411,7 @@ MATRIX = {
     "admin:auth_user_password_change": "login login login 403 200",
     "admin:people_person_invite": STAFF_PAGE,
     "admin:agenda_summit_timetable": STAFF_PAGE,
+    "admin:agenda_summit_release": STAFF_PAGE,
     "admin:meetings_meeting_suggest": {
         "confidential meeting": STAFF_PAGE,
         "missing meeting": "login login login 404 404",
@@ -835,6 +845,13 @@ WRITES = [
         },
     ),
     Write(
+        "publish a release",
+        "admin:agenda_summit_release",
+        "post",
+        lambda items: {"note": "The meeting is announced", "after": 1},
+        {"-": "login login login 302* 302*"},
+    ),
+    Write(
         "give a person another position",
         "person-detail",
         "patch",
@@ -849,7 +866,7 @@ WRITES = [
 
 # What an attendee, a participant or staff may change from a page or the API.
 WRITABLE = [Star, Registration, AgendaChange, FeedToken, Session, Person]
-WRITABLE += [Meeting, MeetingParticipant, MeetingTransition, Email]
+WRITABLE += [Meeting, MeetingParticipant, MeetingTransition, Email, Release]
 
 
 def footprint():

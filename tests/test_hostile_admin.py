@@ -269,6 +269,10 @@ ADMIN_PAGES = {
         lambda c: reverse("admin:meetings_meeting_suggest", args=[c["requested"].pk]),
         lambda c: {"start": "2025-02-11 16:00", "room": str(c["rooms"]["nef"].pk)},
     ),
+    "agenda_summit_release": (
+        lambda c: reverse("admin:agenda_summit_release", args=[c["summit"].pk]),
+        lambda c: {"note": "The first programme", "after": "0"},
+    ),
 }
 # Admin pages that post no form: the timetable editor writes through the API (its corpus
 # is the API's); it answers GET and HEAD only.
@@ -285,6 +289,7 @@ TEXT_VALUES = set(HOSTILE) - {"nul", "1 MB string"}
 ADMIN_PAGE_TAKES = {
     "people_person_invite": dict.fromkeys(("name", "organisation", "position"), TEXT_VALUES),
     "meetings_meeting_suggest": {"start": {"no offset"}},
+    "agenda_summit_release": {"note": TEXT_VALUES},
 }
 MANAGEMENT = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
 # Typed twice: a new password and its repetition, where Django puts the pair's errors.

@@ -102,6 +102,7 @@ PAGES = {
     "agenda:session": lambda c: {"summit": "ai", "slug": "health"},
     "agenda:people": lambda c: {"summit": "ai"},
     "agenda:person": lambda c: {"summit": "ai", "slug": "virkkunen"},
+    "agenda:changes": lambda c: {"summit": "ai"},
     "me": lambda c: {},
     "me-calendar": lambda c: {},
     "me-star": lambda c: {"session_id": c["sessions"]["panel"].pk},
@@ -125,6 +126,7 @@ PAGES = {
     "track-feed": lambda c: {"summit": "ai", "slug": "governance"},
     "schedule-xml": lambda c: {"summit": "ai"},
     "schedule-json": lambda c: {"summit": "ai"},
+    "changes-feed": lambda c: {"summit": "ai"},
 }
 
 

@@ -63,6 +63,8 @@ def test_every_route_outside_the_api_is_walked():
         "agenda:session",
         "agenda:people",
         "agenda:person",
+        "agenda:changes",
+        "changes-feed",
         "personal-feed",
         "programme-feed",
         "session-feed",

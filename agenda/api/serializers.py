@@ -1,11 +1,23 @@
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agenda import scheduling
 from agenda.ical import uid
-from agenda.models import Removal, Room, Session, SessionRole, Summit, Track, TravelTime, Venue
+from agenda.models import (
+    Release,
+    Removal,
+    Room,
+    Session,
+    SessionRole,
+    Summit,
+    Track,
+    TravelTime,
+    Venue,
+)
+from agenda.releases import CANCELLED, SCHEDULED, ChangeKind, changes_in
 from common.conflicts import Conflict
 from common.fields import OffsetDateTimeField
 from common.serializers import ConflictCheckedSerializer, StrictModelSerializer
@@ -249,3 +261,44 @@ class RemovalSerializer(StrictModelSerializer):
 
     def get_uid(self, removal) -> str:
         return uid(removal.kind, removal.object_id)
+
+
+class ReleasedItemSerializer(serializers.Serializer):
+    """A public session or meeting as a release kept it."""
+
+    title = serializers.CharField(read_only=True)
+    start = serializers.DateTimeField(read_only=True)
+    end = serializers.DateTimeField(read_only=True)
+    room = serializers.CharField(read_only=True)
+    venue = serializers.CharField(read_only=True)
+    track = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=[SCHEDULED, CANCELLED], read_only=True)
+
+
+class ReleaseChangeSerializer(serializers.Serializer):
+    """One change to one public item: its state before and after (null when added or
+    removed)."""
+
+    kind = serializers.ChoiceField(choices=[kind.value for kind in ChangeKind], read_only=True)
+    uid = serializers.CharField(read_only=True, help_text="The item's UID in the calendar feeds.")
+    item = serializers.CharField(
+        source="entry.kind", read_only=True, help_text="`session` or `meeting`."
+    )
+    before = ReleasedItemSerializer(read_only=True, allow_null=True)
+    after = ReleasedItemSerializer(read_only=True, allow_null=True)
+
+
+class ReleaseSerializer(StrictModelSerializer):
+    name = serializers.CharField(read_only=True, help_text="v1, v2, ...")
+    changes = serializers.SerializerMethodField(
+        help_text="What the release changed in the public programme since the one before."
+    )
+
+    class Meta:
+        model = Release
+        fields = ["id", "summit", "number", "name", "note", "published_at", "changes"]
+
+    @extend_schema_field(ReleaseChangeSerializer(many=True))
+    def get_changes(self, release) -> Any:
+        changes = changes_in(release, self.context["previous"])
+        return ReleaseChangeSerializer(changes, many=True).data

@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from agenda import cached, scheduling
 from agenda.api import serializers
 from agenda.api.filters import RemovalFilter, SessionFilter
-from agenda.models import Removal, Room, Session, Summit, Track, TravelTime, Venue
+from agenda.models import Release, Removal, Room, Session, Summit, Track, TravelTime, Venue
+from agenda.releases import predecessors
 from common.errors import OutOfDate, Refused
 from common.views import AtomicWritesMixin
 
@@ -200,3 +201,24 @@ class RemovalViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return Removal.objects.visible_to(self.request.user).order_by("removed_at", "id")
+
+
+class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """The releases of the programme, newest first, each with what it changed in the public
+    programme since the one before: the changelog of /<summit>/changes/."""
+
+    serializer_class = serializers.ReleaseSerializer
+    permission_classes = [AllowAny]
+    filterset_fields = ["summit"]
+    ordering_fields = ["published_at", "number"]
+    queryset = Release.objects.order_by("summit", "-number", "id")
+
+    def get_serializer(self, *args, **kwargs):
+        # Each release's changes need the one before it: all of them in one query.
+        if args:
+            releases = list(args[0]) if kwargs.get("many") else [args[0]]
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "previous": predecessors(releases),
+            }
+        return super().get_serializer(*args, **kwargs)

@@ -11,12 +11,15 @@ from agenda.models.place import (
     validate_time_zone,
 )
 from agenda.models.programme import SequencedModel, SequencedQuerySet, Session, SessionRole
+from agenda.models.release import AgendaVisit, Release
 from agenda.models.sync import FeedToken, Removal
 
 __all__ = [
     "AgendaChange",
+    "AgendaVisit",
     "FeedToken",
     "Registration",
+    "Release",
     "Removal",
     "Room",
     "SequencedModel",

@@ -14,6 +14,7 @@ from agenda import calendar_links, seats, timetable
 from agenda.forms import NewFeedLinkForm, RegistrationForm, RevokeFeedLinkForm, StarForm
 from agenda.models import FeedToken, Session
 from agenda.personal import agenda_for, new_seats
+from agenda.releases import describe, since_last_visit
 from common.private import private_page
 from common.refusals import form_refusal
 
@@ -36,6 +37,10 @@ def me(request):
             ),
             "has_person": person is not None,
             "new_seats": new_seats(person) if person is not None else [],
+            "changed": [
+                (found, [describe(change, summit=found.summit) for change in found.changes])
+                for found in since_last_visit(request.user)
+            ],
         },
     )
 
