@@ -19,7 +19,7 @@ from agenda.models import Session
 from meetings.models import Meeting
 
 # Bump when the builders' output changes for the same rows, so cached copies are refreshed.
-EXPORT_FORMAT = 3
+EXPORT_FORMAT = 4
 
 
 def public_programme(summit):
@@ -72,7 +72,8 @@ def export(request, slug, *, content_type, render):
 
 
 def to_json(schedule):
-    return json.dumps(schedule, ensure_ascii=False, indent=1).encode()
+    # Compact: the C encoder, several times faster than an indented dump of megabytes.
+    return json.dumps(schedule, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 @require_safe
