@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.models.attendance import Registration, Star
 from agenda.models.place import Room, Summit, Track
-from common.text import LONG_TEXT_LENGTH, long_text_check
+from common.text import LONG_TEXT_LENGTH, long_text_checks
 from common.versions import VersionedQuerySet
 from people.models import Person, visible_condition
 
@@ -272,7 +272,7 @@ class Session(SequencedModel):
                 | Q(seats_taken__lte=F("capacity")),
                 name="session_seats_within_capacity",
             ),
-            long_text_check("abstract", name="session_abstract_length"),
+            *long_text_checks("session", "abstract"),
         ]
         indexes = [models.Index(fields=["summit", "start"]), models.Index(fields=["updated_at"])]
 
