@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "summit.middleware.ApiLanguageMiddleware",
     "summit.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -134,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "summit.language.switch",
             ],
         },
     },
@@ -200,7 +202,11 @@ SPECTACULAR_SETTINGS = {
         "login; writing needs staff permissions. Times are ISO 8601 with a UTC offset. Every "
         'answer is JSON; an error is `{"detail": "..."}`, or names the fields of refused input '
         "with their messages. A method an address does not list is a 405 with `Allow`; an "
-        "address without its final slash is a 308 to the one with it."
+        "address without its final slash is a 308 to the one with it. Texts (titles, "
+        "abstracts, names, positions, bios) are in the language of `?lang=en|fr`, else of "
+        "`Accept-Language`, else English, as `Content-Language` says; each is also given in "
+        "every language (`title_en`, `title_fr`: read-only, null when not written), and a "
+        "write of `title` writes the text of the request's language."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -1,0 +1,23 @@
+"""Texts written in each language (django-modeltranslation): which fields of a model are
+translated, and the names of their columns per language."""
+
+from django.conf import settings
+from django.db import models
+from modeltranslation.translator import NotRegistered, translator
+
+
+def languages() -> list[str]:
+    return [code for code, _ in settings.LANGUAGES]
+
+
+def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
+    """The model's translated fields (`title`), none when it has no translated text."""
+    try:
+        return tuple(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        return ()
+
+
+def columns(field: str) -> list[str]:
+    """A translated field's column in each language: `title_en`, `title_fr`."""
+    return [f"{field}_{code}" for code in languages()]
