@@ -24,6 +24,8 @@ from datetime import UTC, date, timedelta
 from typing import TypedDict
 from xml.etree import ElementTree as ET
 
+from django.utils import translation
+
 from agenda import ical
 from agenda.models import Session, Summit
 
@@ -142,7 +144,8 @@ def build_schedule(
     base_url: str,
     link: Callable[[Session], str],
 ) -> Schedule:
-    """The frab schedule of `sessions` as its JSON structure; `link(session)` is its page."""
+    """The frab schedule of `sessions` as its JSON structure, in the active language;
+    `link(session)` is its page."""
     ordered = sorted(sessions, key=lambda s: (s.start, s.end, s.title, s.pk))
     rooms = room_list(summit, ordered)
     by_day: defaultdict[date, list[Session]] = defaultdict(list)
@@ -255,7 +258,7 @@ def event(
         "subtitle": "",
         "track": session.track.name if session.track is not None else None,
         "type": session.kind,
-        "language": LANGUAGE,
+        "language": translation.get_language() or LANGUAGE,
         "abstract": session.abstract,
         "description": "",
         "persons": persons(session),

@@ -49,6 +49,7 @@ def sessions_feed(request, *, summit, sessions, name, filename=None, private=Fal
         ),
         filename=filename,
         private=private,
+        language=language,
     )
 
 
@@ -78,6 +79,7 @@ def public_feed(request, summit, parts, *, pick):
         stamp=lambda: version_of(session_version(rows()[1]), extra=language),
         build=build,
         until=lambda: rows()[1].next_unlisting(),
+        language=language,
     )
 
 
@@ -120,7 +122,12 @@ def programme_feed(request, summit):
         return min(moments, default=None)
 
     return cached.feed(
-        request, ("programme", summit, language), stamp=stamp, build=build, until=until
+        request,
+        ("programme", summit, language),
+        stamp=stamp,
+        build=build,
+        until=until,
+        language=language,
     )
 
 
@@ -210,4 +217,5 @@ def personal_feed(request, token):
         version=version,
         build=lambda: cache.get_or_set(body_key, build, cached.LIFETIME),
         private=True,
+        language=language,
     )
