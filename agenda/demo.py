@@ -52,6 +52,7 @@ def french_path(path: Path) -> Path:
     path = Path(path)
     return path.with_name(f"{path.name.removesuffix('.toml')}.fr.toml")
 
+
 # Keys each entry of a section must have, and those it may have; anything else is a typo.
 SECTIONS = {
     "about": ({"source", "illustrative"}, set()),
@@ -588,9 +589,7 @@ class DemoLoader:
         if unknown:
             raise InvalidDemoData(f"{where}: unknown key {', '.join(unknown)}.")
         changed = {
-            f"{name}_fr": text
-            for name, text in texts.items()
-            if getattr(obj, f"{name}_fr") != text
+            f"{name}_fr": text for name, text in texts.items() if getattr(obj, f"{name}_fr") != text
         }
         for name, text in changed.items():
             setattr(obj, name, text)
