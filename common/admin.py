@@ -150,9 +150,9 @@ def paired(fields):
     rows: list = []
     for name in flat:
         base, _sep, code = name.rpartition("_")
-        if code in languages() and rows and isinstance(rows[-1], tuple):
-            if rows[-1][0].rpartition("_")[0] == base:
-                rows[-1] = (*rows[-1], name)
-                continue
+        same_text = rows and isinstance(rows[-1], tuple) and rows[-1][0].rpartition("_")[0] == base
+        if code in languages() and same_text:
+            rows[-1] = (*rows[-1], name)
+            continue
         rows.append((name,) if code in languages() and base else name)
     return [row[0] if isinstance(row, tuple) and len(row) == 1 else row for row in rows]
