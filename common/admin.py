@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
 from common.translated import columns, languages, translated_fields
@@ -105,11 +105,11 @@ class TabularInline(AnyInputMixin, admin.TabularInline):
 class FrenchFilter(admin.SimpleListFilter):
     """Items whose texts are all in French, or which lack one: what is left to translate."""
 
-    title = _l("French")
+    title = gettext_lazy("French")
     parameter_name = "french"
 
     def lookups(self, request, model_admin):
-        return [("missing", _l("missing")), ("written", _l("written"))]
+        return [("missing", gettext_lazy("missing")), ("written", gettext_lazy("written"))]
 
     def queryset(self, request, queryset):
         if self.value() not in {"missing", "written"}:
