@@ -9,8 +9,10 @@ from django.db.backends.signals import connection_created
 from django.db.models import Q
 from django.db.models.lookups import Contains
 
-ACCENTED = "àáâãäåāçćčèéêëēėęìíîïīñńòóôõöøōùúûüūýÿžźż"
-PLAIN = "aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzz"
+# Letters with accents and their plain forms, one for one (as SQL's translate() takes them);
+# the typographic apostrophe of French texts is the typed one.
+ACCENTED = "àáâãäåāçćčèéêëēėęìíîïīñńòóôõöøōùúûüūýÿžźż’"
+PLAIN = "aaaaaaaccceeeeeeeiiiiinnooooooouuuuuyyzzz'"
 TABLE = str.maketrans(ACCENTED, PLAIN)
 FUNCTION = "summit_fold"
 
@@ -26,7 +28,8 @@ class Folded(models.Func):
     output_field = models.TextField()
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        template = f"translate(lower(%(expressions)s), '{ACCENTED}', '{PLAIN}')"
+        plain = PLAIN.replace("'", "''")
+        template = f"translate(lower(%(expressions)s), '{ACCENTED}', '{plain}')"
         return self.as_sql(compiler, connection, template=template, **extra_context)
 
 
