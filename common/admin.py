@@ -126,6 +126,10 @@ class TextsAdmin(TranslationAdmin):
     """A model admin of translated texts: each text in every language side by side (one row
     per text), searched in all of them, with the `FrenchFilter`."""
 
+    # As untyped as the admins it is mixed with (ScheduledItemAdmin), for the type checker.
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change, **kwargs)
+
     def get_fieldsets(self, request, obj=None):
         return [
             (name, {**options, "fields": paired(options["fields"])})

@@ -16,7 +16,7 @@ def long_text_check(field: str, *, name: str) -> models.CheckConstraint:
     )
 
 
-def long_text_checks(model: str, field: str) -> list[models.CheckConstraint]:
+def long_text_checks(model: str, field: str) -> list[models.BaseConstraint]:
     """`long_text_check` on a translated text and on its column in each language
     (django-modeltranslation adds `<field>_en`, `<field>_fr`)."""
     return [

@@ -14,7 +14,7 @@ def languages() -> list[str]:
 def translated_fields(model: type[models.Model]) -> tuple[str, ...]:
     """The model's translated fields (`title`), none when it has no translated text."""
     try:
-        return tuple(translator.get_options_for_model(model).fields)
+        return tuple(translator.get_options_for_model(model).all_fields)
     except NotRegistered:
         return ()
 

@@ -235,6 +235,14 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr")
 MODELTRANSLATION_AUTO_POPULATE = "default"
 MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
+# The type checker reads the models as written: the managers modeltranslation makes at run
+# time are beyond django-stubs, which would lose the type of every manager. Without them the
+# admin's translated pages cannot be built, and the checker does not build them.
+if "mypy" in sys.modules:
+    MODELTRANSLATION_ENABLE_REGISTRATIONS = False
+    INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+        "django.contrib.admin.apps.SimpleAdminConfig"
+    )
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

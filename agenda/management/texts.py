@@ -73,7 +73,8 @@ def read_csv(source: Iterable[str]) -> list[Text]:
         raise InvalidTexts(f"Row 1: {error}.") from None
     if header != HEADER:
         raise InvalidTexts(f"Row 1: the header must be {','.join(HEADER)}.")
-    texts, seen = [], set()
+    texts: list[Text] = []
+    seen: set[tuple[type[models.Model], int, str]] = set()
     rows = iter(reader)
     number = 1
     while True:
@@ -90,7 +91,9 @@ def read_csv(source: Iterable[str]) -> list[Text]:
     return texts
 
 
-def checked_row(row: list[str], number: int, seen: set) -> Text:
+def checked_row(
+    row: list[str], number: int, seen: set[tuple[type[models.Model], int, str]]
+) -> Text:
     where = f"Row {number}"
     if len(row) != len(HEADER):
         raise InvalidTexts(f"{where}: {len(row)} columns where {len(HEADER)} are expected.")
@@ -113,7 +116,7 @@ def checked_row(row: list[str], number: int, seen: set) -> Text:
     if (model, obj.pk, field) in seen:
         raise InvalidTexts(f"{where}: {values['model']} {obj.pk} {field} is listed twice.")
     seen.add((model, obj.pk, field))
-    limit = model._meta.get_field(field).max_length or LONG_TEXT_LENGTH
+    limit = getattr(model._meta.get_field(field), "max_length", None) or LONG_TEXT_LENGTH
     for code in WRITTEN:
         text = values[code]
         if "\x00" in text:
