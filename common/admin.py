@@ -126,9 +126,10 @@ class TextsAdmin(TranslationAdmin):
     """A model admin of translated texts: each text in every language side by side (one row
     per text), searched in all of them, with the `FrenchFilter`."""
 
-    # As untyped as the admins it is mixed with (ScheduledItemAdmin), for the type checker.
+    # As untyped as the admins it is mixed with (ScheduledItemAdmin), for the type checker;
+    # `change` by name, as TranslationAdmin takes it.
     def get_form(self, request, obj=None, change=False, **kwargs):
-        return super().get_form(request, obj, change, **kwargs)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         return [

@@ -340,3 +340,20 @@ def test_staff_list_what_is_missing_in_french(staff_client, french_site):
 
     assert listed("missing") == {"visit"}
     assert listed("written") == {"panel", "health", "energy", "closed"}
+
+
+@pytest.mark.parametrize(
+    ("model", "texts"),
+    [("session", ["title", "abstract"]), ("summit", ["name", "tagline", "description"])],
+)
+def test_staff_edit_both_languages_side_by_side(staff_client, french_site, model, texts):
+    item = french_site["sessions"]["panel"] if model == "session" else french_site["summit"]
+    content = staff_client.get(f"/admin/agenda/{model}/{item.pk}/change/").content.decode()
+    # Django names each row after its fields: "form-row field-title_en field-title_fr".
+    rows = [row.split() for row in re.findall(r'<div class="form-row ([^"]*)"', content)]
+    paired = [
+        sorted(name.removeprefix("field-") for name in row if name.startswith("field-"))
+        for row in rows
+        if any(re.fullmatch(r"field-\w+_(en|fr)", name) for name in row)
+    ]
+    assert paired == [[f"{text}_en", f"{text}_fr"] for text in texts]
