@@ -21,6 +21,7 @@ from tests.factories import (
     MeetingParticipantFactory,
     PersonFactory,
     SessionFactory,
+    SessionRoleFactory,
     paris,
 )
 from tests.meetings.outcome import calendar_of
@@ -357,3 +358,24 @@ def test_staff_edit_both_languages_side_by_side(staff_client, french_site, model
         if any(re.fullmatch(r"field-\w+_(en|fr)", name) for name in row)
     ]
     assert paired == [[f"{text}_en", f"{text}_fr"] for text in texts]
+
+
+def test_countries_are_sorted_by_their_names_in_the_reader_s_language(client, french_site):
+    for slug, country in [("de", "DE"), ("us", "US"), ("es", "ES")]:
+        delegate = PersonFactory(name=f"Delegate {slug}", slug=f"delegate-{slug}", country=country)
+        SessionRoleFactory(session=french_site["sessions"]["panel"], person=delegate)
+
+    def countries(path):
+        content = client.get(path).content.decode()
+        select = re.search(r'<select[^>]*id="country".*?</select>', content, re.S)[0]
+        return [
+            html.unescape(name) for name in re.findall(r'<option value="\w+"[^>]*>([^<]+)<', select)
+        ]
+
+    assert countries("/fr/ai/people/") == [
+        "Allemagne",
+        "Espagne",
+        "États-Unis d'Amérique",
+        "Finlande",
+    ]
+    assert countries("/ai/people/") == ["Finland", "Germany", "Spain", "United States of America"]
