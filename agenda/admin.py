@@ -31,7 +31,7 @@ from agenda.models import (
     Venue,
 )
 from agenda.views import release_preview, timetable_editor
-from common.admin import ModelAdmin, TabularInline
+from common.admin import ModelAdmin, TabularInline, TextsAdmin
 
 
 class KeepsHistoryAdmin(ModelAdmin):
@@ -61,7 +61,7 @@ class TrackInline(TabularInline):
 
 
 @admin.register(Summit)
-class SummitAdmin(KeepsHistoryAdmin):
+class SummitAdmin(TextsAdmin, KeepsHistoryAdmin):
     list_display = ["name", "start_date", "end_date", "city", "time_zone", "timetable", "release"]
     readonly_fields = ["release"]
     search_fields = ["name", "city"]
@@ -117,7 +117,7 @@ class TravelTimeInline(TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(ModelAdmin):
+class VenueAdmin(TextsAdmin, ModelAdmin):
     list_display = ["name", "summit", "address", "latitude", "longitude"]
     list_filter = ["summit"]
     search_fields = ["name", "address"]
@@ -135,7 +135,7 @@ class TravelTimeAdmin(ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(ModelAdmin):
+class RoomAdmin(TextsAdmin, ModelAdmin):
     list_display = ["name", "venue", "capacity", "position"]
     list_filter = ["venue__summit", "venue"]
     search_fields = ["name", "venue__name"]
@@ -144,7 +144,7 @@ class RoomAdmin(ModelAdmin):
 
 
 @admin.register(Track)
-class TrackAdmin(ModelAdmin):
+class TrackAdmin(TextsAdmin, ModelAdmin):
     list_display = ["name", "summit", "colour_swatch"]
     list_filter = ["summit"]
     search_fields = ["name"]
@@ -234,7 +234,7 @@ class HasConflictsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(KeepsHistoryAdmin, ScheduledItemAdmin):
+class SessionAdmin(TextsAdmin, KeepsHistoryAdmin, ScheduledItemAdmin):
     form = SessionForm
     list_display = [
         "title",

@@ -3,7 +3,9 @@ Redis by CACHE_URL) under the programme's version (common.versions): any change 
 version, so the next request to any worker renders afresh under a new key, and old entries
 age out. Nothing personal goes in: pages keep their per-user parts outside the cached part
 (see `personalise`), and only what everyone allowed to see the public programme sees is
-shared."""
+shared. Renderings, feeds and exports are kept per language (the active one, or `?lang=`);
+rows kept as they are (a summit, a person) hold the texts of every language, read in the
+reader's when shown."""
 
 from __future__ import annotations
 

@@ -57,9 +57,19 @@ def version_of(*parts, extra=""):
 CALENDAR = "text/calendar; charset=utf-8"
 
 
-def respond(request, *, version, build, filename=None, private=False, content_type=CALENDAR):
+def respond(
+    request,
+    *,
+    version,
+    build,
+    filename=None,
+    private=False,
+    content_type=CALENDAR,
+    language=None,
+):
     """`build()` (a Calendar, or bytes) with ETag and Last-Modified, or a 304 when the client
-    is up to date; HEAD gets the same headers without the body."""
+    is up to date; HEAD gets the same headers without the body. `language` is the one of its
+    texts (`?lang=`), which may differ from the reader's."""
     etag, last_modified = version
     stamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=stamp)
@@ -74,6 +84,8 @@ def respond(request, *, version, build, filename=None, private=False, content_ty
         if filename:
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["ETag"] = etag
+    if language:
+        response["Content-Language"] = language
     if stamp is not None:
         response["Last-Modified"] = http_date(stamp)
     if private:

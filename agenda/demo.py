@@ -24,6 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 
 from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
 from agenda.scheduling import check_session, enforce
@@ -32,6 +33,25 @@ from meetings.scheduling import check_meeting
 from people.models import Delegation, Organisation, Person
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "ai-action-summit-2025.toml"
+
+# The French texts of a data file `x.toml` are in `x.fr.toml` beside it, keyed like the
+# entries they translate (a room by "venue/slug", a meeting by its English title).
+FRENCH = {
+    "summit": {"name", "tagline", "description"},
+    "venues": {"name", "description"},
+    "rooms": {"name"},
+    "tracks": {"name", "description"},
+    "organisations": {"name"},
+    "people": {"position", "bio"},
+    "sessions": {"title", "abstract"},
+    "meetings": {"title"},
+}
+
+
+def french_path(path: Path) -> Path:
+    path = Path(path)
+    return path.with_name(f"{path.name.removesuffix('.toml')}.fr.toml")
+
 
 # Keys each entry of a section must have, and those it may have; anything else is a typo.
 SECTIONS = {
@@ -119,8 +139,10 @@ def load_demo(path=DEFAULT_PATH, *, start: date | None = None) -> Summary:
     """Create or bring up to date the summit described in the data file at `path`, moved
     by whole weeks to begin on the day nearest `start` that shares its weekday."""
     data = read(path)
-    with transaction.atomic():
-        return DemoLoader(data, start=start).load()
+    french = read(french_path(path)) if french_path(path).exists() else {}
+    # The data file is English: its texts go to the English columns whatever the language.
+    with transaction.atomic(), translation.override("en"):
+        return DemoLoader(data, start=start, french=french).load()
 
 
 def whole_weeks(*, planned: date, wanted: date) -> timedelta:
@@ -252,8 +274,9 @@ def coordinate(value):
 
 
 class DemoLoader:
-    def __init__(self, data, *, start=None):
+    def __init__(self, data, *, start=None, french=None):
         self.data = data
+        self.french = french or {}
         self.start = start
         # Set from the summit's own dates once they are read.
         self.shift = timedelta(0)
@@ -272,6 +295,7 @@ class DemoLoader:
         self.load_delegations()
         self.load_sessions()
         self.load_meetings()
+        self.load_french()
         return self.summary
 
     def upsert(self, model, lookup, values, **options):
@@ -530,3 +554,48 @@ class DemoLoader:
                         "response": response,
                     },
                 )
+
+    def load_french(self):
+        """The French texts, saved only where they differ from those stored."""
+        unknown = sorted(self.french.keys() - FRENCH.keys())
+        if unknown:
+            raise InvalidDemoData(f"French texts: unknown section {', '.join(unknown)}.")
+        meetings = {meeting.title_en: meeting for meeting in self.summit.meetings.all()}
+        sessions = {session.slug: session for session in self.summit.sessions.all()}
+        rooms = {f"{venue}/{slug}": room for (venue, slug), room in self.rooms.items()}
+        tables = {
+            "venues": self.venues,
+            "rooms": rooms,
+            "tracks": self.tracks,
+            "organisations": self.organisations,
+            "people": self.people,
+            "sessions": sessions,
+            "meetings": meetings,
+        }
+        if "summit" in self.french:
+            self.translate(self.summit, self.french["summit"], "summit", "[summit]")
+        for section, table in tables.items():
+            found = self.french.get(section, {})
+            if not isinstance(found, dict):
+                raise InvalidDemoData(f"French texts: [{section}] must be a table of tables.")
+            for key, texts in found.items():
+                where = f"French texts: {section} {key!r}"
+                self.translate(resolve(table, key, where, section), texts, section, where)
+
+    def translate(self, obj, texts, section, where):
+        if not isinstance(texts, dict):
+            raise InvalidDemoData(f"{where}: expected a table, found {texts!r}.")
+        unknown = sorted(texts.keys() - FRENCH[section])
+        if unknown:
+            raise InvalidDemoData(f"{where}: unknown key {', '.join(unknown)}.")
+        changed = {
+            f"{name}_fr": text for name, text in texts.items() if getattr(obj, f"{name}_fr") != text
+        }
+        for name, text in changed.items():
+            setattr(obj, name, text)
+        if changed:
+            try:
+                obj.full_clean()
+            except ValidationError as error:
+                raise InvalidDemoData(f"{where}: {'; '.join(error.messages)}") from error
+            obj.save()

@@ -36,6 +36,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple, NotRequired, TypedDict
 from xml.etree import ElementTree as ET
 
+from django.utils import translation
+
 from agenda import ical
 from agenda.models import Session, Summit
 from meetings.models import Meeting
@@ -364,7 +366,7 @@ def session_event(
         "subtitle": "",
         "track": session.track.name if session.track is not None else None,
         "type": session.kind,
-        "language": LANGUAGE,
+        "language": translation.get_language() or LANGUAGE,
         "abstract": session.abstract,
         "description": "",
         "persons": unique_people(role.person for role in session.roles.all()),

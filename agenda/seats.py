@@ -245,7 +245,8 @@ def tell_promoted(*, session: Session, person: Person) -> None:
     user = person.user
     if user is None or not user.email:
         return
-    with translation.override(settings.LANGUAGE_CODE):
+    # In their own language: the subject, the body and the event's texts.
+    with translation.override(person.language or settings.LANGUAGE_CODE):
         request = ical.session_request(session, attendee=person, email=user.email)
         when = timezone.localtime(session.start, session.summit.tz)
         subject = _("You have a seat: %(title)s") % {"title": session.title}

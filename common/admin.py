@@ -10,7 +10,12 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from modeltranslation.admin import TranslationAdmin
+
+from common.translated import columns, languages, translated_fields
 
 # Longer than any name, title or address searched for.
 SEARCH_LENGTH = 200
@@ -95,3 +100,64 @@ class ModelAdmin(AnyInputMixin, admin.ModelAdmin):
 
 class TabularInline(AnyInputMixin, admin.TabularInline):
     pass
+
+
+class FrenchFilter(admin.SimpleListFilter):
+    """Items whose texts are all in French, or which lack one: what is left to translate."""
+
+    title = gettext_lazy("French")
+    parameter_name = "french"
+
+    def lookups(self, request, model_admin):
+        return [("missing", gettext_lazy("missing")), ("written", gettext_lazy("written"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {"missing", "written"}:
+            return queryset
+        missing = Q(pk__in=[])
+        for field in translated_fields(queryset.model):
+            written = ~Q(**{f"{field}_en": ""}) & Q(**{f"{field}_en__isnull": False})
+            lacking = Q(**{f"{field}_fr": ""}) | Q(**{f"{field}_fr__isnull": True})
+            missing |= written & lacking
+        return queryset.filter(missing) if self.value() == "missing" else queryset.exclude(missing)
+
+
+class TextsAdmin(TranslationAdmin):
+    """A model admin of translated texts: each text in every language side by side (one row
+    per text), searched in all of them, with the `FrenchFilter`."""
+
+    # As untyped as the admins it is mixed with (ScheduledItemAdmin), for the type checker;
+    # `change` by name, as TranslationAdmin takes it.
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (name, {**options, "fields": paired(options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), FrenchFilter]
+
+    def get_search_fields(self, request):
+        texts = translated_fields(self.model)
+        return [
+            column
+            for name in super().get_search_fields(request)
+            for column in (columns(name) if name in texts else [name])
+        ]
+
+
+def paired(fields):
+    """`title_en`, `title_fr` as one row `("title_en", "title_fr")`."""
+    flat = [name for entry in fields for name in ((entry,) if isinstance(entry, str) else entry)]
+    rows: list = []
+    for name in flat:
+        base, _sep, code = name.rpartition("_")
+        same_text = rows and isinstance(rows[-1], tuple) and rows[-1][0].rpartition("_")[0] == base
+        if code in languages() and same_text:
+            rows[-1] = (*rows[-1], name)
+            continue
+        rows.append((name,) if code in languages() and base else name)
+    return [row[0] if isinstance(row, tuple) and len(row) == 1 else row for row in rows]

@@ -12,6 +12,7 @@ from rest_framework.settings import api_settings
 
 from common.bounds import validate_within_calendar
 from common.conflicts import ACCEPT_FIELD, Conflict, enforce
+from common.translated import columns, translated_fields
 
 # Comments rather than docstrings on these bases: drf-spectacular would describe every
 # serializer without its own docstring with theirs.
@@ -45,7 +46,26 @@ class StrictSerializer(serializers.Serializer):
 class StrictModelSerializer(StrictSerializer, serializers.ModelSerializer):
     # Held to the schema like StrictSerializer, with whole numbers in the range every
     # database can store (so the schema is the same on all of them) and dates away from
-    # the ends of the calendar.
+    # the ends of the calendar. A translated text (`title`) is read and written in the
+    # request's language, and given in every language beside it (`title_en`, `title_fr`,
+    # read-only; null when not written), for programs that mirror the programme.
+
+    def get_field_names(self, declared_fields, info):
+        names = list(super().get_field_names(declared_fields, info))
+        texts = translated_fields(self.Meta.model)
+        return names + [
+            column
+            for name in names
+            if name in texts and name not in declared_fields
+            for column in columns(name)
+        ]
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        for name in translated_fields(self.Meta.model):
+            for column in columns(name):
+                extra.setdefault(column, {})["read_only"] = True
+        return extra
 
     def build_standard_field(self, field_name, model_field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)

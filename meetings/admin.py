@@ -16,7 +16,7 @@ from agenda.admin_forms import (
     local_time,
 )
 from agenda.models import Room, Venue
-from common.admin import ModelAdmin, TabularInline
+from common.admin import ModelAdmin, TabularInline, TextsAdmin
 from meetings import lifecycle, scheduling
 from meetings.models import Meeting, MeetingParticipant, MeetingTransition
 
@@ -98,7 +98,7 @@ class TransitionInline(TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ScheduledItemAdmin):
+class MeetingAdmin(TextsAdmin, ScheduledItemAdmin):
     form = MeetingForm
     list_display = ["title", "status", "starts", "room", "venue", "confidentiality", "sequence"]
     list_filter = ["status", "confidentiality", "summit", "venue"]

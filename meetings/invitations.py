@@ -63,29 +63,32 @@ def send(meeting: Meeting, *, method: str = "REQUEST") -> int:
     meeting = Meeting.objects.with_participants().get(pk=meeting.pk)
     if meeting.start is None:
         return 0
-    recipients = [
-        p.person.email_address for p in meeting.participants.all() if p.person.email_address
-    ]
-    if not recipients:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        data = ical.to_bytes(build_invitation(meeting, method=method))
-        subject = (
-            _("Cancelled: %(title)s") if method == "CANCEL" else _("Invitation: %(title)s")
-        ) % {"title": meeting.title}
-        when = timezone.localtime(meeting.start, meeting.summit.tz)
-        body = _("%(title)s, %(when)s (%(zone)s). The invitation is attached.") % {
-            "title": meeting.title,
-            "when": when.strftime("%Y-%m-%d %H:%M"),
-            "zone": meeting.summit.time_zone,
-        }
-    for address in recipients:
-        outbox.send(
-            to=[address],
-            subject=subject,
-            body=body,
-            calendar=data.decode(),
-            method=method,
-            purpose="meeting-invitation",
-        )
-    return len(recipients)
+    # Each in their own language: the subject, the body and the event's texts.
+    recipients: dict[str, list[str]] = {}
+    for participant in meeting.participants.all():
+        person = participant.person
+        if person.email_address:
+            language = person.language or settings.LANGUAGE_CODE
+            recipients.setdefault(language, []).append(person.email_address)
+    for language, addresses in recipients.items():
+        with translation.override(language):
+            data = ical.to_bytes(build_invitation(meeting, method=method))
+            subject = (
+                _("Cancelled: %(title)s") if method == "CANCEL" else _("Invitation: %(title)s")
+            ) % {"title": meeting.title}
+            when = timezone.localtime(meeting.start, meeting.summit.tz)
+            body = _("%(title)s, %(when)s (%(zone)s). The invitation is attached.") % {
+                "title": meeting.title,
+                "when": when.strftime("%Y-%m-%d %H:%M"),
+                "zone": meeting.summit.time_zone,
+            }
+        for address in addresses:
+            outbox.send(
+                to=[address],
+                subject=subject,
+                body=body,
+                calendar=data.decode(),
+                method=method,
+                purpose="meeting-invitation",
+            )
+    return sum(len(addresses) for addresses in recipients.values())

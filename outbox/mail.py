@@ -1,5 +1,6 @@
 """Queue an email."""
 
+import re
 from collections.abc import Sequence
 from functools import partial
 
@@ -11,8 +12,9 @@ from outbox.tasks import deliver
 
 
 def one_line(text: str) -> str:
-    """A subject is one line: a title typed with a line break must not end the headers."""
-    return " ".join(str(text).split())
+    """A subject is one line: a title typed with a line break must not end the headers.
+    No-break spaces stay (French puts them before a colon)."""
+    return re.sub(r"[^\S\u00a0\u202f]+", " ", str(text)).strip()
 
 
 def send(

@@ -5,6 +5,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
@@ -145,17 +147,21 @@ def unique_slug(model, name):
 
 
 def send_invitation(user, *, request):
-    path = reverse(
-        "password_reset_confirm",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
-    )
-    context = {"user": user, "link": request.build_absolute_uri(path), "site": request.get_host()}
-    outbox.send(
-        to=[user.email],
-        subject=_("Your invitation to the summit"),
-        body=render_to_string("registration/invitation_email.txt", context),
-        purpose="invitation",
-    )
+    person = getattr(user, "person", None)
+    # In the invitee's language, the link to their page in it too.
+    with translation.override(person.language if person else settings.LANGUAGE_CODE):
+        path = reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+        context = {
+            "user": user,
+            "link": request.build_absolute_uri(path),
+            "site": request.get_host(),
+        }
+        subject = _("Your invitation to the summit")
+        body = render_to_string("registration/invitation_email.txt", context)
+    outbox.send(to=[user.email], subject=subject, body=body, purpose="invitation")

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from common.text import LONG_TEXT_LENGTH, long_text_check
+from common.text import LONG_TEXT_LENGTH, long_text_checks
 from common.versions import VersionedQuerySet
 
 if TYPE_CHECKING:
@@ -94,6 +94,13 @@ class Person(models.Model):
             "Where meeting invitations go; the login's address when empty. Seen by staff only."
         ),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of the emails and invitations sent to them."),
+    )
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
     objects = PersonQuerySet.as_manager()
@@ -102,7 +109,7 @@ class Person(models.Model):
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        constraints = [long_text_check("bio", name="person_bio_length")]
+        constraints = long_text_checks("person", "bio")
 
     def __str__(self):
         return self.name

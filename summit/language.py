@@ -2,6 +2,8 @@
 
 from django import forms
 from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
 from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
@@ -24,3 +26,22 @@ def set_language(request):
         if not form.is_valid():
             return form_refusal(request, form)
     return i18n.set_language(request)
+
+
+def switch(request):
+    """The header's language links: this very page (path and filters) in each language.
+    Plain links, so that they work both ways: an unprefixed path is English whatever the
+    cookie says (i18n_patterns without a prefix for the default language)."""
+    current = translation.get_language()
+    path = request.get_full_path()
+    return {
+        "language_links": [
+            {
+                "code": code,
+                "name": translation.get_language_info(code)["name_local"],
+                "url": translate_url(path, code),
+                "current": code == current,
+            }
+            for code, _ in settings.LANGUAGES
+        ]
+    }

@@ -1,7 +1,11 @@
 import json
 
+from django.conf import settings
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.middleware import common
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import trans_real
 
 from common.renderers import without_markup
 
@@ -72,3 +76,38 @@ def slash_missing(request):
         content=without_markup(detail.encode()),
         content_type="application/json",
     )
+
+
+def api_language(request) -> str:
+    """The API's language: `?lang=`, else the first of Accept-Language the site speaks, else
+    English. Never the cookie of the pages: a program asks for its language itself."""
+    spoken = dict(settings.LANGUAGES)
+    asked = request.GET.get("lang", "")
+    if asked in spoken:
+        return asked
+    header = request.headers.get("Accept-Language", "")
+    for code, _ in trans_real.parse_accept_lang_header(header[:200]):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+class ApiLanguageMiddleware:
+    """Under /api/ the language is the client's (`api_language`), stated in Content-Language
+    (set by LocaleMiddleware, outside this one, from the active language)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        language = api_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers["Content-Language"] = language
+        patch_vary_headers(response, ("Accept-Language",))
+        return response

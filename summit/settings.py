@@ -48,6 +48,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, whose forms it patches: texts in English and French, side by side.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "summit.middleware.ApiLanguageMiddleware",
     "summit.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -132,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "summit.language.switch",
             ],
         },
     },
@@ -198,7 +202,11 @@ SPECTACULAR_SETTINGS = {
         "login; writing needs staff permissions. Times are ISO 8601 with a UTC offset. Every "
         'answer is JSON; an error is `{"detail": "..."}`, or names the fields of refused input '
         "with their messages. A method an address does not list is a 405 with `Allow`; an "
-        "address without its final slash is a 308 to the one with it."
+        "address without its final slash is a 308 to the one with it. Texts (titles, "
+        "abstracts, names, positions, bios) are in the language of `?lang=en|fr`, else of "
+        "`Accept-Language`, else English, as `Content-Language` says; each is also given in "
+        "every language (`title_en`, `title_fr`: read-only, null when not written), and a "
+        "write of `title` writes the text of the request's language."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -221,6 +229,21 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["summit.formats"]
+# Content (titles, abstracts, names, positions, bios) has a column per language on the same
+# row (title_en, title_fr): no extra query, plain columns to search. A text missing in one
+# language is read in the other; a new row written in French gets the English text too.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr")
+MODELTRANSLATION_AUTO_POPULATE = "default"
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
+# The type checker reads the models as written: the managers modeltranslation makes at run
+# time are beyond django-stubs, which would lose the type of every manager. Without them the
+# admin's translated pages cannot be built, and the checker does not build them.
+if "mypy" in sys.modules:
+    MODELTRANSLATION_ENABLE_REGISTRATIONS = False
+    INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+        "django.contrib.admin.apps.SimpleAdminConfig"
+    )
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -6,6 +6,7 @@ import time
 import pytest
 from django.core.cache import caches
 from django.db import connection
+from django.utils import translation
 
 from meetings.models import Meeting
 from tests.factories import (
@@ -47,6 +48,14 @@ def postgres(db):
         connection.vendor == "postgresql",
         "runs on PostgreSQL only; set DATABASE_URL=postgres://... or run `make test-postgres`",
     )
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Each test starts in English, whatever language an earlier one left active."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

@@ -213,7 +213,7 @@ def test_staff_edits_never_undo_what_attendees_do(tmp_path):
             while time.monotonic() < deadline:
                 fields = {
                     "summit": seeded["summit"],
-                    "title": f"Workshop {pick.randrange(1000)}",
+                    "title_en": f"Workshop {pick.randrange(1000)}",
                     "slug": "workshop",
                     "kind": "workshop",
                     "start_0": seeded["day"],

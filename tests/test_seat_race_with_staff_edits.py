@@ -166,8 +166,8 @@ class Race:
             form = fields_of(browser.open(change, timeout=60).read().decode(), "session_form")
             form.update(
                 {
-                    "title": f"Workshop (admin edit {actions})",
-                    "abstract": f"Edited in the admin, time {actions}.",
+                    "title_en": f"Workshop (admin edit {actions})",
+                    "abstract_en": f"Edited in the admin, time {actions}.",
                     "capacity": str(chance.choice(CAPACITIES)),
                     "_save": "Save",
                 }

@@ -65,3 +65,16 @@ def test_french_pages_speak_french_with_french_dates(client, site):
 def test_the_language_switcher_leads_to_the_french_page(client, site):
     response = client.post("/i18n/setlang/", {"language": "fr", "next": "/ai/programme/"})
     assert (response.status_code, response["Location"]) == (302, "/fr/ai/programme/")
+
+
+def test_french_puts_a_no_break_space_before_two_part_punctuation():
+    """French typography: a no-break space (U+00A0 or the narrow U+202F) before : ; ? !
+    where they end a phrase; never a plain space, never none."""
+    po = polib.pofile(str(CATALOGUE / "django.po"))
+    texts = [
+        text
+        for entry in po
+        for text in ([entry.msgstr] if not entry.msgid_plural else entry.msgstr_plural.values())
+    ]
+    wrong = [text for text in texts if re.search(r"(^|[^\u00a0\u202f])[:;?!](\s|$)", text)]
+    assert wrong == []

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from common.text import LONG_TEXT_LENGTH, long_text_check
+from common.text import LONG_TEXT_LENGTH, long_text_checks
 from common.versions import VersionedQuerySet
 
 
@@ -85,7 +85,7 @@ class Summit(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")), name="summit_ends_after_it_starts"
             ),
-            long_text_check("description", name="summit_description_length"),
+            *long_text_checks("summit", "description"),
         ]
 
     def __str__(self) -> str:
@@ -145,7 +145,7 @@ class Venue(models.Model):
                 condition=Q(longitude__gte=-180, longitude__lte=180) | Q(longitude__isnull=True),
                 name="venue_longitude_in_range",
             ),
-            long_text_check("description", name="venue_description_length"),
+            *long_text_checks("venue", "description"),
         ]
 
     def __str__(self):
@@ -243,7 +243,7 @@ class Track(models.Model):
             models.CheckConstraint(
                 condition=Q(colour__regex=r"^#[0-9a-fA-F]{6}$"), name="track_colour_is_hex"
             ),
-            long_text_check("description", name="track_description_length"),
+            *long_text_checks("track", "description"),
         ]
 
     def __str__(self):

@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.models.attendance import Registration, Star
 from agenda.models.place import Room, Summit, Track
-from common.text import LONG_TEXT_LENGTH, long_text_check
+from common.search import matching
+from common.text import LONG_TEXT_LENGTH, long_text_checks
+from common.translated import columns
 from common.versions import VersionedQuerySet
 from people.models import Person, visible_condition
 
@@ -155,13 +157,15 @@ class SessionQuerySet(SequencedQuerySet["Session"]):
         )
 
     def search(self, text: str, user: User | AnonymousUser) -> Self:
-        """Title, abstract, or the name of someone on the session whom the user may see."""
+        """Title or abstract in any language, or the name of someone on the session whom the
+        user may see; case and accents aside."""
         named = SessionRole.objects.filter(
+            matching(["person__name"], text),
             visible_condition(user, "person__"),
             session=OuterRef("pk"),
-            person__name__icontains=text,
         )
-        return self.filter(Q(title__icontains=text) | Q(abstract__icontains=text) | Exists(named))
+        texts = [*columns("title"), *columns("abstract")]
+        return self.filter(matching(texts, text) | Exists(named))
 
     def cancel(self) -> int:
         """Cancel in bulk, keeping the rows; calendars learn of it through the sequence."""
@@ -272,7 +276,7 @@ class Session(SequencedModel):
                 | Q(seats_taken__lte=F("capacity")),
                 name="session_seats_within_capacity",
             ),
-            long_text_check("abstract", name="session_abstract_length"),
+            *long_text_checks("session", "abstract"),
         ]
         indexes = [models.Index(fields=["summit", "start"]), models.Index(fields=["updated_at"])]
 

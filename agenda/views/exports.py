@@ -41,20 +41,24 @@ def export(request, slug, *, content_type, render):
         summit = cached.summit(request, slug)
         return summit, public_programme(summit), public_meetings(summit)
 
-    # Links in the default language: the ETag does not vary with the reader's language.
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the language of `?lang=` (English by default), never the reader's: the same address
+    # gives the same bytes to everyone, and its `language` field says which.
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
         base_url = request.build_absolute_uri(reverse("agenda:home", args=[slug]))
         # Public meetings have no page of their own: they are shown on the programme.
         programme_url = request.build_absolute_uri(reverse("agenda:programme", args=[slug]))
 
     def stamp():
         summit, sessions, meetings = rows()
-        extra = (EXPORT_FORMAT, content_type, base_url, summit.updated_at)
+        extra = (EXPORT_FORMAT, content_type, base_url, summit.updated_at, language)
         return version_of(session_version(sessions), meeting_version(meetings), extra=extra)
 
     def build():
         summit, sessions, meetings = rows()
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language):
             return render(
                 frab.build_schedule(
                     summit=summit,
@@ -67,7 +71,12 @@ def export(request, slug, *, content_type, render):
             )
 
     return cached.feed(
-        request, ("export", slug, content_type), stamp=stamp, build=build, content_type=content_type
+        request,
+        ("export", slug, content_type, language),
+        stamp=stamp,
+        build=build,
+        content_type=content_type,
+        language=language,
     )
 
 

@@ -47,6 +47,7 @@ def sessions_feed(request, *, summit, sessions, name, filename=None, private=Fal
         ),
         filename=filename,
         private=private,
+        language=language,
     )
 
 
@@ -76,6 +77,7 @@ def public_feed(request, summit, parts, *, pick, **answer):
         stamp=lambda: version_of(session_version(rows()[1]), extra=language),
         build=build,
         until=lambda: rows()[1].next_unlisting(),
+        language=language,
         **answer,
     )
 
@@ -119,7 +121,12 @@ def programme_feed(request, summit):
         return min(moments, default=None)
 
     return cached.feed(
-        request, ("programme", summit, language), stamp=stamp, build=build, until=until
+        request,
+        ("programme", summit, language),
+        stamp=stamp,
+        build=build,
+        until=until,
+        language=language,
     )
 
 
@@ -237,4 +244,5 @@ def personal_feed(request, token):
         build=build,
         until=until,
         private=True,
+        language=language,
     )

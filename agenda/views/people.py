@@ -10,6 +10,7 @@ from django_countries import countries
 from agenda import cached, calendar_links, timetable
 from agenda.forms import DirectoryFilterForm
 from agenda.models import Session, SessionRole
+from common.search import fold
 from people.models import Organisation, Person
 
 
@@ -45,8 +46,10 @@ def directory(request, summit):
                 "summit": summit,
                 "page": page,
                 "organisations": organisations,
+                # By name in the reader's language, accents aside: “États-Unis” among the E.
                 "countries": sorted(
-                    ((code, countries.name(code)) for code in country_codes), key=lambda c: c[1]
+                    ((code, countries.name(code)) for code in country_codes),
+                    key=lambda c: fold(str(c[1])) or "",
                 ),
                 "filters": filters,
                 "chosen_organisation": organisation,

@@ -16,10 +16,10 @@ def session_data(session, **changes):
     roles = list(session.roles.all())
     data = {
         "summit": session.summit_id,
-        "title": session.title,
+        "title_en": session.title,
         "slug": session.slug,
         "kind": session.kind,
-        "abstract": session.abstract,
+        "abstract_en": session.abstract,
         "start_0": timezone.localtime(session.start, zone).strftime("%Y-%m-%d"),
         "start_1": timezone.localtime(session.start, zone).strftime("%H:%M:%S"),
         "end_0": timezone.localtime(session.end, zone).strftime("%Y-%m-%d"),

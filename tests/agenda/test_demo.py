@@ -1,3 +1,4 @@
+import re
 import zoneinfo
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -378,3 +379,66 @@ def test_a_deadline_to_answer_moves_with_the_meeting(tmp_path):
 
     requested = Meeting.objects.get(status=Meeting.Status.REQUESTED)
     assert requested.respond_by.astimezone(PARIS).isoformat() == "2026-12-14T18:00:00+01:00"
+
+
+@pytest.mark.django_db
+def test_everything_public_has_its_french_text():
+    load_demo()
+    summit = Summit.objects.get()
+    assert (summit.name_fr, summit.tagline_fr != "", summit.description_fr != "") == (
+        "Sommet pour l’action sur l’IA",
+        True,
+        True,
+    )
+    lacking = [
+        f"{obj._meta.model_name} {obj}: {field}"
+        for model, fields in [
+            (Venue, ["name", "description"]),
+            (Room, ["name"]),
+            (Track, ["name", "description"]),
+            (Session, ["title", "abstract"]),
+            (Person, ["position", "bio"]),
+        ]
+        for obj in model.objects.all()
+        for field in fields
+        if getattr(obj, f"{field}_en") and not getattr(obj, f"{field}_fr")
+    ]
+    assert lacking == []
+    # Proper names stay as they are: only organisations with a French name have one.
+    assert set(Organisation.objects.filter(name_fr=None).values_list("slug", flat=True)) == {
+        "aurora-labs",
+        "nordlys-ai",
+        "ganga-compute",
+        "open-futures-alliance",
+    }
+
+
+@pytest.mark.django_db
+def test_the_french_texts_follow_french_typography():
+    load_demo()
+    texts = [
+        value
+        for model, fields in [
+            (Summit, ["name", "tagline", "description"]),
+            (Venue, ["name", "description"]),
+            (Track, ["name", "description"]),
+            (Session, ["title", "abstract"]),
+            (Person, ["position", "bio"]),
+            (Meeting, ["title"]),
+        ]
+        for row in model.objects.values_list(*(f"{field}_fr" for field in fields))
+        for value in row
+        if value
+    ]
+    wrong = [text for text in texts if re.search(r"(^|[^\u00a0\u202f])[:;?!](\s|$)|'", text)]
+    assert wrong == []
+
+
+@pytest.mark.django_db
+def test_french_texts_of_unknown_items_are_refused(tmp_path):
+    english = tmp_path / "summit.toml"
+    english.write_bytes(DEFAULT_PATH.read_bytes())
+    (tmp_path / "summit.fr.toml").write_text('[sessions.no-such-session]\ntitle = "Rien"\n')
+    with pytest.raises(InvalidDemoData, match="French texts: sessions 'no-such-session'"):
+        load_demo(english)
+    assert Summit.objects.count() == 0

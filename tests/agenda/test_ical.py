@@ -91,7 +91,7 @@ def test_a_cancelled_session_says_so_in_each_language(workshop):
         f"Cancelled: {LONG_FRENCH_TITLE}",
     )
     [event] = events(build(workshop, language="fr")).values()
-    assert str(event["SUMMARY"]) == f"Annulé : {LONG_FRENCH_TITLE}"
+    assert str(event["SUMMARY"]) == f"Annulé\u00a0: {LONG_FRENCH_TITLE}"
 
 
 def test_a_session_the_night_the_clocks_change_keeps_its_wall_clock_time():

@@ -18,8 +18,7 @@ def test_browse_filter_open_a_session_and_switch_to_french(page, live_server, si
     assert page.locator("h1").inner_text() == "AI in health and science"
     assert "30 seats left" in page.locator(".facts").inner_text()
 
-    page.get_by_label("Language").select_option("fr")
-    page.get_by_role("button", name="Change").click()
+    page.get_by_role("link", name="Français").click()
     page.wait_for_url("**/fr/ai/sessions/health/")
     assert page.locator("html").get_attribute("lang") == "fr"
     facts = page.locator(".facts").inner_text()

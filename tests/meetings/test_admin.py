@@ -21,7 +21,7 @@ def test_a_meeting_in_a_taken_room_is_refused(staff_client, programme):
     zone = meeting.summit.tz
     data = {
         "summit": meeting.summit_id,
-        "title": meeting.title,
+        "title_en": meeting.title,
         "purpose": meeting.purpose,
         "requested_by": "",
         "confidentiality": meeting.confidentiality,
@@ -51,7 +51,7 @@ def test_a_meeting_in_a_taken_room_is_refused(staff_client, programme):
     url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
     assert staff_client.post(url, data).status_code == 302  # a cancelled session frees the room
     SessionFactory(room=programme["shed"], start=paris(11, 9), end=paris(11, 10), title="Visit 2")
-    response = staff_client.post(url, data | {"title": "Renamed"})
+    response = staff_client.post(url, data | {"title_en": "Renamed"})
     assert list(response.context["adminform"].form.errors) == ["room"]
     assert Meeting.objects.get(pk=meeting.pk).title == meeting.title
 
@@ -120,7 +120,7 @@ def change_form(meeting, **changes):
     } | changes
     data = {
         "summit": meeting.summit_id,
-        "title": meeting.title,
+        "title_en": meeting.title,
         "purpose": meeting.purpose,
         "requested_by": "",
         "confidentiality": meeting.confidentiality,

@@ -1,6 +1,6 @@
 # 10 février 2025, 14 h 30
 DATE_FORMAT = "j F Y"
-TIME_FORMAT = r"H \h i"
-DATETIME_FORMAT = r"j F Y, H \h i"
+TIME_FORMAT = r"G \h i"
+DATETIME_FORMAT = r"j F Y, G \h i"
 SHORT_DATE_FORMAT = "j M Y"
 MONTH_DAY_FORMAT = "j F"

@@ -10,7 +10,9 @@
     });
     var start = new Date(node.dataset.start);
     var end = new Date(node.dataset.end);
-    node.textContent = node.dataset.label + ": " + format.formatRange(start, end);
+    // French puts a no-break space before the colon.
+    var colon = locale === "fr" ? "\u00a0: " : ": ";
+    node.textContent = node.dataset.label + colon + format.formatRange(start, end);
     node.hidden = false;
   });
 })();

@@ -89,7 +89,7 @@ def test_cancelled_sessions_leave_the_feed_once_they_are_over(client, site, cloc
 
 
 def test_french_feeds_mark_cancellations_in_french(client, site):
-    assert "Annulé : AI and energy" in uids(client, "/ai/programme.ics?lang=fr")
+    assert "Annulé\u00a0: AI and energy" in uids(client, "/ai/programme.ics?lang=fr")
 
 
 def test_invitation_only_and_confidential_items_stay_out_of_public_feeds(client, site, staff_user):
