@@ -314,3 +314,16 @@ def test_changes_to_invitation_only_sessions_and_confidential_meetings_are_never
     assert impact(site["summit"]).changes == []
     with pytest.raises(ValidationError):
         publish(summit=site["summit"], note="v2", user=staff_user, after=1)
+
+
+def test_the_snapshot_is_the_same_whatever_language_the_publisher_reads(site):
+    from django.utils import translation
+
+    from agenda.models import Session
+
+    Session.objects.filter(slug="panel").update(title_fr="Table ronde sur la gouvernance")
+    english = snapshot(site["summit"])
+    with translation.override("fr"):
+        french = snapshot(site["summit"])
+    assert diff(english, french) == []
+    assert "Panel on trustworthy AI governance" in {entry.title for entry in french}
