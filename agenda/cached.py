@@ -26,6 +26,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -373,6 +374,9 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
         # Worked out from what makes the page rather than from its megabytes.
         made = repr((version(request), where, sorted(starred), before, after)).encode()
         response["ETag"] = f'"{hashlib.md5(made).hexdigest()}"'
+    # A 304 answered here rather than by ConditionalGetMiddleware, so that it carries the
+    # same policy: a browser keeps the headers of a 304 with the page it had.
+    response = get_conditional_response(request, etag=response["ETag"], response=response)
     if shared.hashes:
         response._csp_update = {"style-src": list(shared.hashes)}
     return response

@@ -172,7 +172,8 @@ def session_columns() -> tuple[list[str], list[str]]:
     """The columns that name what an event of a session shows: its times and place, and the
     `updated_at` of the session and of its summit, room, venue and track, which every save
     moves, and every bulk update too (`common.versions.VersionedQuerySet`); then its roles
-    and their people's `updated_at`. Far fewer values to read than the texts themselves."""
+    and their people's `updated_at`. Far fewer values to read than the texts themselves.
+    A card or event that comes to show more (a person's organisation) adds its stamp here."""
     return [
         "id",
         "start",

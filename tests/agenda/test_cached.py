@@ -239,3 +239,12 @@ def test_after_a_change_a_page_renders_again_only_the_cards_it_touched(client, s
         if query["sql"].startswith("SELECT") and '"agenda_session"."id" IN (' in query["sql"]
     ]
     assert whole == [[str(panel.pk)]]
+
+
+def test_a_304_of_a_shared_page_carries_the_same_policy(client, site):
+    """A browser keeps a 304's headers with the page it had: the stylesheets' hashes too."""
+    first = client.get(PROGRAMME)
+    again = client.get(PROGRAMME, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert style_sources(again) == style_sources(first)
+    assert any(source.startswith("'sha256-") for source in style_sources(first))

@@ -1,6 +1,9 @@
-"""Every answer carries one Content-Security-Policy: scripts and styles from the site itself
-or carrying the request's nonce, nothing inline otherwise, no plugins, no framing."""
+"""Every answer carries one Content-Security-Policy: scripts and styles from the site itself,
+carrying the request's nonce, or (a shared page's own stylesheets) allowed by their hashes;
+nothing inline otherwise, no plugins, no framing."""
 
+import base64
+import hashlib
 import re
 
 import pytest
@@ -24,15 +27,26 @@ POLICY = {
 }
 
 NONCE = re.compile(r"'nonce-([A-Za-z0-9+/=]+)'")
+HASH = re.compile(r"'sha256-([A-Za-z0-9+/=]+)'")
 
 
 def directives(header):
-    """{directive: [sources]}, without the per-request nonce."""
+    """{directive: [sources]}, without the per-request nonce and the page's style hashes."""
     parsed = {}
     for part in header.split(";"):
         name, *sources = part.split()
-        parsed[name] = [source for source in sources if not NONCE.fullmatch(source)]
+        parsed[name] = [
+            source for source in sources if not (NONCE.fullmatch(source) or HASH.fullmatch(source))
+        ]
     return parsed
+
+
+def style_hashes(page):
+    """The hashes of the page's own `<style>` elements that carry no nonce."""
+    return {
+        base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+        for css in re.findall(r"<style\b(?![^>]*\bnonce=)[^>]*>(.*?)</style>", page, re.S)
+    }
 
 
 @pytest.mark.parametrize(
@@ -56,6 +70,10 @@ def test_every_kind_of_answer_carries_the_policy(client, site, path):
     response.close()  # a static file is streamed from disk
     header = response["Content-Security-Policy"]
     assert (directives(header), "unsafe" in header) == (POLICY, False)
+    if not response.streaming:
+        # Hashes allow exactly the page's own stylesheets, only in style-src.
+        assert set(HASH.findall(header)) == style_hashes(response.content.decode())
+        assert "sha256" not in header.split("style-src")[0]
 
 
 def test_an_api_error_carries_the_policy_too(site):
@@ -66,7 +84,7 @@ def test_an_api_error_carries_the_policy_too(site):
 def test_a_nonce_is_new_on_every_answer_and_matches_the_page(client, site):
     nonces = []
     for _ in range(2):
-        response = client.get("/ai/programme/grid/")
+        response = client.get("/ai/sessions/panel/")
         (in_header,) = set(NONCE.findall(response["Content-Security-Policy"]))
         in_page = set(re.findall(r'nonce="([^"]+)"', response.content.decode()))
         assert in_page == {in_header}
@@ -74,10 +92,15 @@ def test_a_nonce_is_new_on_every_answer_and_matches_the_page(client, site):
     assert nonces[0] != nonces[1]
 
 
-def inline_code(page):
-    """Scripts and styles in the page itself that carry no nonce, and style or event-handler
-    attributes (which no nonce can allow)."""
-    elements = re.findall(r"<(?:script|style)\b(?![^>]*\b(?:src|nonce)=)[^>]*>", page)
+def inline_code(page, allowed=frozenset()):
+    """Scripts and styles in the page itself that carry no nonce (styles whose hash is not
+    `allowed`), and style or event-handler attributes (which no nonce can allow)."""
+    elements = re.findall(r"<script\b(?![^>]*\b(?:src|nonce)=)[^>]*>", page)
+    elements += [
+        css
+        for css in re.findall(r"<style\b(?![^>]*\bnonce=)[^>]*>(.*?)</style>", page, re.S)
+        if base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() not in allowed
+    ]
     attributes = re.findall(r"""<[^>]*\s(?:style|on[a-z]+)=[^>]*>""", page)
     links = re.findall(r"""<[^>]*=["']?javascript:[^>]*>""", page)
     return elements + attributes + links
@@ -103,4 +126,6 @@ def test_the_admin_pages_run_no_inline_code(staff_client, staff_user, programme)
 @pytest.mark.parametrize("path", ["/ai/", "/ai/programme/grid/", "/me/", "/api/docs/"])
 def test_pages_and_api_docs_run_no_inline_code(client, site, path):
     client.force_login(site["minister"].user)
-    assert inline_code(client.get(path).content.decode()) == []
+    response = client.get(path)
+    allowed = set(HASH.findall(response["Content-Security-Policy"]))
+    assert inline_code(response.content.decode(), allowed) == []
