@@ -45,7 +45,7 @@ def test_staff_edit_a_session_with_its_widgets_and_inlines(staff_page, live_serv
         page.locator("#add_id_room").click()
     popup = opened.value
     popup.get_by_label("Venue").select_option(label="Grand Palais")
-    popup.locator("#id_name").fill("Salon Jean Perrin")
+    popup.locator("#id_name_en").fill("Salon Jean Perrin")
     popup.get_by_role("button", name="Save", exact=True).click()
     popup.wait_for_event("close")
     assert (

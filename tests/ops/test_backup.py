@@ -20,7 +20,8 @@ MAGIC = {"sqlite": b"SQLite format 3\x00", "postgresql": b"PGDMP\x01\x0e\x00"}
 # every table must come back exactly as it was.
 # Columns the writers move: the backup holds them at a moment of its own (checked below).
 MOVING = {
-    "agenda_session": {"title", "updated_at", "seats_taken"},
+    # Writing `title` writes the English text too (`title_en`).
+    "agenda_session": {"title", "title_en", "updated_at", "seats_taken"},
     "common_version": {"value"},
 }
 
