@@ -5,8 +5,10 @@ their settings, it picks what to measure (a track, the busiest public person, a 
 three people, an attendee with 30 agenda items and a fresh feed link, a login for them), then
 for each URL:
 
-- cold: one request right after a change (a session of the programme saved), the worst case
-  a cache must handle;
+- first: one request right after a change, the first since the server started (each worker's
+  own caches empty, unless shared in Redis): the worst case;
+- cold: one request right after a change (a session of the programme saved) once the URL has
+  been served before: what a running site sees after each edit;
 - warm: the median of five requests after it (warm = after one request; with two workers
   each may need its own first request, hence the median);
 - queries: the database queries of one warm request, counted here, in-process, by running the
@@ -27,6 +29,8 @@ from urllib.parse import urlsplit
 import django
 
 WARM_REQUESTS = 5
+# Sequential requests enough for each of the two workers to have answered some.
+WARM_UP = 6
 
 
 @dataclass
@@ -39,6 +43,7 @@ class Target:
     status: int = 0
     bytes: int = 0
     queries: int | None = None
+    first_ms: float | None = None
     cold_ms: float | None = None
     warm_ms: float = 0.0
 
@@ -123,6 +128,14 @@ def main() -> None:
             target.headers = {"If-None-Match": headers["ETag"]}
         base = servers[target.server]
         if target.after_change:
+            # First: the URL's first rendering since the last change, by a worker that may
+            # never have rendered it (empty caches of its own: every card and event made).
+            change(session)
+            target.status, _body, target.first_ms, _headers = fetch(base, target)
+            # Cold: right after a change on a site that has served the URL before (what a
+            # running site sees): both workers warmed first.
+            for _ in range(WARM_UP):
+                fetch(base, target)
             change(session)
             target.status, _body, target.cold_ms, _headers = fetch(base, target)
         timings = []
