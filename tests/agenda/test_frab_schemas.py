@@ -208,13 +208,31 @@ def awkward_programme():
         SessionRoleFactory(session=session, person=hidden, role="panellist")
     SessionRoleFactory(session=sessions[0], person=other, role="moderator")
     SessionFactory(
-        summit=summit, room=salle, slug="gone", title="CANCELLED-SESSION", status="cancelled"
+        summit=summit,
+        room=salle,
+        slug="gone",
+        start=paris(10, 19),
+        end=paris(10, 19, 30),
+        title="CANCELLED-SESSION",
+        status="cancelled",
     )
     SessionFactory(
-        summit=summit, room=salle, slug="closed", title="HIDDEN-SESSION", visibility="invitation"
+        summit=summit,
+        room=salle,
+        slug="closed",
+        start=paris(10, 20),
+        end=paris(10, 20, 30),
+        title="HIDDEN-SESSION",
+        visibility="invitation",
     )
     SessionFactory(
-        summit=summit, room=salle, slug="draft", title="DRAFT-SESSION", status="unscheduled"
+        summit=summit,
+        room=salle,
+        slug="draft",
+        start=paris(10, 21),
+        end=paris(10, 21, 30),
+        title="DRAFT-SESSION",
+        status="unscheduled",
     )
     in_room = MeetingFactory(
         summit=summit,
