@@ -31,15 +31,17 @@ import json
 import re
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import NamedTuple, NotRequired, TypedDict
+from typing import Any, NamedTuple, NotRequired, TypedDict, cast
 from xml.etree import ElementTree as ET
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.utils import translation
 
 from agenda import ical
-from agenda.models import Session, Summit
+from agenda.models import Room, Session, Summit, Track
 from meetings.models import Meeting
 from people.models import Person
 
@@ -47,6 +49,8 @@ TIMESLOT = "00:05"
 LANGUAGE = "en"
 UNPLACED = "To be announced"
 MEETING_TYPE = "meeting"
+# Bump when an entry changes for the same rows, so that kept entries are made again.
+ENTRY_FORMAT = 1
 # Sessions and meetings share the format's one space of event ids: a session's id is its key
 # (what apps have stored since the first export), a meeting's sits far above, within the
 # 32-bit integers that EventFahrplan reads ids into.
@@ -199,6 +203,18 @@ def event_slug(code: str, session: Session) -> str:
     return f"{code}-{session.pk}-{word if len(word) > 1 else 'session'}"
 
 
+class Event(NamedTuple):
+    """An item of the file with what orders and places it: its entry's `room` is filled in
+    when the file is put together, as a room's name there depends on the other rooms."""
+
+    start: datetime
+    end: datetime
+    is_meeting: bool
+    pk: int
+    place: Place
+    entry: EventEntry
+
+
 def build_schedule(
     *,
     summit: Summit,
@@ -211,21 +227,104 @@ def build_schedule(
     """The frab schedule of `sessions` and `meetings` as its JSON structure; `link(session)` is
     a session's page, `meeting_link(meeting)` where a meeting is shown (default `base_url`)."""
     code = acronym(summit)
-    session_list, meeting_list = list(sessions), list(meetings)
-    shown_at = meeting_link or (lambda meeting: base_url)
-    rooms = room_list(summit, [*session_list, *meeting_list])
-    events: list[tuple[Session | Meeting, EventEntry]] = [
-        *((s, session_event(summit, s, code, rooms, link)) for s in session_list),
-        *((m, meeting_event(summit, m, code, rooms, shown_at)) for m in meeting_list),
+    session_list = list(sessions)
+    events = [
+        Event(*times(s), False, s.pk, place_of(summit, s), session_event(s, code, link))
+        for s in session_list
     ]
-    events.sort(key=lambda pair: (*times(pair[0]), pair[0].title, pair[0].is_meeting, pair[0].pk))
+    return assemble(
+        summit,
+        [*events, *meeting_events(summit, meetings, code, meeting_link or (lambda m: base_url))],
+        track_list(session.track for session in session_list),
+        base_url,
+    )
+
+
+def kept_schedule(
+    *,
+    summit: Summit,
+    sessions: QuerySet[Session],
+    base_url: str,
+    link: ical.Links,
+    meetings: Iterable[Meeting] = (),
+    meeting_link: Callable[[Meeting], str] | None = None,
+) -> Schedule:
+    """`build_schedule` of the public sessions of the query `sessions`, each session's entry
+    kept in the cache of fragments under what it is made of (the rows' `updated_at` stamps,
+    as the feeds' events are): the sessions are read as plain rows, and only those whose
+    entries are not kept are read whole, so that a change costs the entries it touched."""
+    code = acronym(summit)
+    language = translation.get_language()
+    anyone = AnonymousUser()
+    fields = ical.session_columns()[0]
+    at = {name: fields.index(name) for name in ("start", "end", "room_id", "track_id")}
+    rows = ical.session_rows(sessions, anyone)
+    keys = [
+        "frab-event:"
+        + hashlib.sha256(
+            repr((ENTRY_FORMAT, made_of, code, link.base, language)).encode()
+        ).hexdigest()
+        for _, _, made_of in rows
+    ]
+    kept = ical.fragments().get_many(keys)
+    wanted = [pk for (pk, _, _), key in zip(rows, keys, strict=True) if key not in kept]
+    made: dict[str, EventEntry] = {}
+    if wanted:
+        whole = Session.objects.filter(pk__in=wanted).with_people(anyone)
+        entries = {session.pk: session_event(session, code, link) for session in whole}
+        made = {
+            key: entries[pk] for (pk, _, _), key in zip(rows, keys, strict=True) if pk in entries
+        }
+        ical.fragments().set_many(made, ical.FRAGMENT_LIFETIME)
+    # Each session's own row: its times and where it is.
+    placed = [cast(tuple[Any, ...], made_of[0]) for _, _, made_of in rows]
+    rooms = Room.objects.select_related("venue").in_bulk(
+        {row[at["room_id"]] for row in placed} - {None}
+    )
+    tracks = Track.objects.in_bulk({row[at["track_id"]] for row in placed} - {None})
+    places = {pk: room_place(room) for pk, room in rooms.items()}
+    places[None] = place_of(summit, None)
+    events = [
+        Event(
+            row[at["start"]],
+            row[at["end"]],
+            False,
+            pk,
+            places[row[at["room_id"]]],
+            kept.get(key) or made[key],
+        )
+        for (pk, _, _), row, key in zip(rows, placed, keys, strict=True)
+    ]
+    return assemble(
+        summit,
+        [*events, *meeting_events(summit, meetings, code, meeting_link or (lambda m: base_url))],
+        track_list(tracks.values()),
+        base_url,
+    )
+
+
+def meeting_events(
+    summit: Summit, meetings: Iterable[Meeting], code: str, link: Callable[[Meeting], str]
+) -> list[Event]:
+    return [
+        Event(*times(m), True, m.pk, place_of(summit, m), meeting_event(summit, m, code, link))
+        for m in meetings
+    ]
+
+
+def assemble(
+    summit: Summit, events: list[Event], tracks: list[TrackEntry], base_url: str
+) -> Schedule:
+    rooms = room_list(event.place for event in events)
+    events.sort(key=lambda e: (e.start, e.end, e.entry["title"], e.is_meeting, e.pk))
     by_day: defaultdict[date, list[tuple[Place, EventEntry]]] = defaultdict(list)
-    for item, entry in events:
-        by_day[times(item)[0].astimezone(summit.tz).date()].append((place_of(summit, item), entry))
+    for event in events:
+        entry: EventEntry = {**event.entry, "room": rooms[event.place.key]["name"]}
+        by_day[event.start.astimezone(summit.tz).date()].append((event.place, entry))
     # An item outside the summit's dates still gets a day rather than vanishing.
     days = sorted({*summit.days, *by_day})
     conference: Conference = {
-        "acronym": code,
+        "acronym": acronym(summit),
         "title": summit.name,
         "start": days[0].isoformat(),
         "end": days[-1].isoformat(),
@@ -233,7 +332,7 @@ def build_schedule(
         "timeslot_duration": TIMESLOT,
         "url": base_url,
         "rooms": list(rooms.values()),
-        "tracks": track_list(session_list),
+        "tracks": tracks,
         "days": [
             day_entry(summit, index, day, by_day[day], rooms)
             for index, day in enumerate(days, start=1)
@@ -260,17 +359,21 @@ def version(conference: Conference, base_url: str) -> str:
     return hashlib.sha256(content.encode()).hexdigest()[:12]
 
 
-def place_of(summit: Summit, item: Session | Meeting) -> Place:
-    if item.room is not None:
-        room = item.room
-        return Place(
-            key=("room", room.pk),
-            name=room.name,
-            venue=room.venue.name,
-            order=(0, room.venue.name, room.position, room.name, room.pk),
-            guid=guid("room", room.pk),
-        )
-    venue = item.place
+def room_place(room: Room) -> Place:
+    return Place(
+        key=("room", room.pk),
+        name=room.name,
+        venue=room.venue.name,
+        order=(0, room.venue.name, room.position, room.name, room.pk),
+        guid=guid("room", room.pk),
+    )
+
+
+def place_of(summit: Summit, item: Session | Meeting | None) -> Place:
+    """Where `item` sits; None is nowhere yet."""
+    if item is not None and item.room is not None:
+        return room_place(item.room)
+    venue = item.place if item is not None else None
     if venue is not None:
         # A meeting placed at a venue before it has a room: the venue stands for the room,
         # before the venue's rooms.
@@ -291,12 +394,10 @@ def place_of(summit: Summit, item: Session | Meeting) -> Place:
     )
 
 
-def room_list(
-    summit: Summit, items: Sequence[Session | Meeting]
-) -> dict[tuple[str, int], RoomEntry]:
+def room_list(used: Iterable[Place]) -> dict[tuple[str, int], RoomEntry]:
     """The rooms in use in timetable order, by place key, named uniquely (frab keys rooms by
     name: a name shared by rooms of two venues gets the venue added)."""
-    places = sorted({place_of(summit, item) for item in items}, key=lambda place: place.order)
+    places = sorted(set(used), key=lambda place: place.order)
     uses = Counter(place.name for place in places)
     return {
         place.key: {
@@ -307,8 +408,8 @@ def room_list(
     }
 
 
-def track_list(sessions: Iterable[Session]) -> list[TrackEntry]:
-    tracks = {session.track for session in sessions if session.track is not None}
+def track_list(used: Iterable[Track | None]) -> list[TrackEntry]:
+    tracks = {track for track in used if track is not None}
     return [
         {"name": track.name, "slug": track_slug(track.slug), "color": track.colour}
         for track in sorted(tracks, key=lambda t: (t.name, t.pk))
@@ -345,21 +446,16 @@ def when(summit: Summit, item: Session | Meeting) -> dict[str, str]:
     }
 
 
-def session_event(
-    summit: Summit,
-    session: Session,
-    code: str,
-    rooms: Mapping[tuple[str, int], RoomEntry],
-    link: Callable[[Session], str],
-) -> EventEntry:
-    moment = when(summit, session)
+def session_event(session: Session, code: str, link: Callable[[Session], str]) -> EventEntry:
+    """A session's entry, its `room` left for `assemble` to name."""
+    moment = when(session.summit, session)
     return {
         "id": session.pk,
         "guid": guid("session", session.pk),
         "date": moment["date"],
         "start": moment["start"],
         "duration": moment["duration"],
-        "room": rooms[place_of(summit, session).key]["name"],
+        "room": "",
         "slug": event_slug(code, session),
         "url": link(session),
         "title": session.title,
@@ -376,11 +472,7 @@ def session_event(
 
 
 def meeting_event(
-    summit: Summit,
-    meeting: Meeting,
-    code: str,
-    rooms: Mapping[tuple[str, int], RoomEntry],
-    link: Callable[[Meeting], str],
+    summit: Summit, meeting: Meeting, code: str, link: Callable[[Meeting], str]
 ) -> EventEntry:
     moment = when(summit, meeting)
     return {
@@ -389,7 +481,7 @@ def meeting_event(
         "date": moment["date"],
         "start": moment["start"],
         "duration": moment["duration"],
-        "room": rooms[place_of(summit, meeting).key]["name"],
+        "room": "",
         "slug": f"{code}-{MEETING_TYPE}-{meeting.pk}",
         "url": link(meeting),
         "title": meeting.title,
@@ -416,7 +508,9 @@ def unique_people(people: Iterable[Person]) -> list[PersonEntry]:
 
 
 def to_xml(schedule: Schedule) -> bytes:
-    """The schedule.xml of a structure made by `build_schedule`, as UTF-8 bytes."""
+    """The schedule.xml of a structure made by `build_schedule`, as UTF-8 bytes. Each event's
+    XML is kept in the cache of fragments under a digest of its entry, so that a file made
+    again after a change writes only the events that changed."""
     data = schedule["schedule"]
     conference = data["conference"]
     root = ET.Element("schedule")
@@ -439,6 +533,7 @@ def to_xml(schedule: Schedule) -> bytes:
             head, "track", name=clean(track["name"]), slug=track["slug"], color=track["color"]
         )
     guids = {room["name"]: room["guid"] for room in conference["rooms"]}
+    events: list[EventEntry] = []
     for day in conference["days"]:
         day_element = ET.SubElement(
             root,
@@ -448,15 +543,46 @@ def to_xml(schedule: Schedule) -> bytes:
             start=day["day_start"],
             end=day["day_end"],
         )
-        for name, events in day["rooms"].items():
+        for name, entries in day["rooms"].items():
             room = ET.SubElement(day_element, "room", name=clean(name), guid=guids[name])
-            for item in events:
-                add_event(room, item)
+            for item in entries:
+                # A stand-in, replaced by the event's own XML once the rest is written.
+                ET.SubElement(room, PLACEHOLDER, n=str(len(events)))
+                events.append(item)
     ET.indent(root)
-    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    body = ET.tostring(root, encoding="unicode", xml_declaration=True)
+    written = event_xml(events)
+    body = STAND_IN.sub(lambda found: written[int(found[1])], body)
     # ElementTree leaves a carriage return in text bare, and a parser reads a bare one as a line
     # feed; written as a reference it survives. In UTF-8 a 0x0D byte is only ever that character.
-    return body.replace(b"\r", b"&#13;") + b"\n"
+    return body.encode().replace(b"\r", b"&#13;") + b"\n"
+
+
+PLACEHOLDER = "event-stand-in"
+STAND_IN = re.compile(f'<{PLACEHOLDER} n="(\\d+)" />')
+# Bump when an event's XML changes for the same entry.
+EVENT_XML_FORMAT = 1
+
+
+def event_xml(events: list[EventEntry]) -> list[str]:
+    """The XML of each event, indented to sit in a room of a day, from the cache where kept."""
+    keys = [
+        "frab-xml:"
+        + hashlib.sha256(json.dumps([EVENT_XML_FORMAT, entry], sort_keys=True).encode()).hexdigest()
+        for entry in events
+    ]
+    kept = ical.fragments().get_many(keys)
+    made: dict[str, str] = {}
+    for key, entry in zip(keys, events, strict=True):
+        if key not in kept and key not in made:
+            element = ET.Element("room")
+            add_event(element, entry)
+            ET.indent(element, level=2)
+            element[0].tail = None
+            made[key] = ET.tostring(element[0], encoding="unicode")
+    if made:
+        ical.fragments().set_many(made, ical.FRAGMENT_LIFETIME)
+    return [kept.get(key) or made[key] for key in keys]
 
 
 def add_event(parent: ET.Element, item: EventEntry) -> None:

@@ -60,9 +60,9 @@ def export(request, slug, *, content_type, render):
         summit, sessions, meetings = rows()
         with translation.override(language):
             return render(
-                frab.build_schedule(
+                frab.kept_schedule(
                     summit=summit,
-                    sessions=sessions.with_people(AnonymousUser()),
+                    sessions=sessions,
                     base_url=base_url,
                     link=absolute(request),
                     meetings=meetings.with_participants(AnonymousUser()),

@@ -1,9 +1,13 @@
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from lxml import etree
 
-from agenda.models import Session
+from agenda.models import Room, Session, Track
+from people.models import Person
 from tests.agenda.schedules import get_json, get_xml, json_events, placed, xml_events
 from tests.factories import PARIS, RoomFactory, SessionFactory, SummitFactory, VenueFactory
 
@@ -234,3 +238,46 @@ def test_rooms_sharing_a_name_and_sessions_without_a_room(client):
     in_xml = xml_events(get_xml(client, "/rooms/schedule.xml"))
     assert {title: event["room"] for title, event in in_json.items()} == expected
     assert {title: event["under"] for title, event in in_xml.items()} == expected
+
+
+def sessions_read_whole(queries):
+    """The ids of the sessions each query read whole (by id), in order."""
+    return [
+        re.findall(r'"agenda_session"\."id" IN \(([^)]*)\)', query["sql"])
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and '"agenda_session"."id" IN (' in query["sql"]
+    ]
+
+
+@pytest.mark.parametrize("read", [get_json, get_xml])
+def test_after_a_change_an_export_reads_again_only_the_session_it_touched(client, site, read):
+    read(client)
+    panel = site["sessions"]["panel"]
+    Session.objects.filter(pk=panel.pk).update(title="Renamed panel")
+    with CaptureQueriesContext(connection) as queries:
+        schedule = read(client)
+    titles = set(json_events(schedule) if read is get_json else xml_events(schedule))
+    assert "Renamed panel" in titles and "Panel on trustworthy AI governance" not in titles
+    assert sessions_read_whole(queries) == [[str(panel.pk)]]
+
+
+def virkkunen_renamed():
+    Person.objects.filter(slug="virkkunen").update(name="H. Virkkunen")
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "value"),
+    [
+        (virkkunen_renamed, "persons", ["H. Virkkunen"]),
+        (lambda: Room.objects.filter(slug="nef").update(name="Great Nave"), "under", "Great Nave"),
+        (lambda: Track.objects.filter(slug="governance").update(name="Trust"), "track", "Trust"),
+    ],
+    ids=["person", "room", "track"],
+)
+def test_a_kept_entry_follows_what_it_shows(client, site, change, field, value):
+    """A person, a room or a track renamed by a bulk update reaches the entries that show it."""
+    get_json(client)
+    change()
+    panel = json_events(get_json(client))["Panel on trustworthy AI governance"]
+    shown = [person["name"] for person in panel["persons"]] if field == "persons" else panel[field]
+    assert shown == value
