@@ -244,6 +244,7 @@ def measure(sessions: int, *, workdir: Path, args) -> dict:
             masters = {"main": main.pid, "bare": bare.pid}
             probe_env = {
                 **env,
+                "BENCH_ACCEPT_ENCODING": args.accept_encoding,
                 "BENCH_SERVER": servers["main"],
                 "BENCH_BARE_SERVER": servers["bare"],
                 "BENCH_SUMMIT": SLUG,
@@ -308,7 +309,12 @@ def report(run: dict, *, database: str, tool: str, args) -> str:
     lines = [
         f"N = {run['sessions']:,} sessions (built in {run['built_s']:.1f} s); {database}; gunicorn "
         f"{WORKERS} sync workers, DEBUG off; {tool}, {args.connections} connections, "
-        f"{args.duration} s per URL",
+        f"{args.duration} s per URL; "
+        + (
+            f"Accept-Encoding: {args.accept_encoding} (bytes as sent)"
+            if args.accept_encoding
+            else "no Accept-Encoding (every answer whole)"
+        ),
         "",
         "| URL | req/s | p50 ms | p99 ms | first ms | cold ms | warm ms | queries | bytes "
         "| × bare |",
@@ -370,6 +376,13 @@ def main(argv=None) -> None:
         "--memory",
         action="store_true",
         help=f"also report worker memory after {MEMORY_FIRST:,} and {MEMORY_LAST:,} mixed requests",
+    )
+    parser.add_argument(
+        "--accept-encoding",
+        default="",
+        metavar="CODINGS",
+        help='the Accept-Encoding every request sends, e.g. "gzip, deflate, br" as browsers '
+        "and calendar apps do (default: none, every answer whole)",
     )
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
     args = parser.parse_args(argv)
