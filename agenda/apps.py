@@ -8,7 +8,17 @@ class AgendaConfig(AppConfig):
 
     def ready(self):
         from agenda import signals  # noqa: F401
-        from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
+        from agenda.models import (
+            Release,
+            Room,
+            Session,
+            SessionRole,
+            Summit,
+            Track,
+            TravelTime,
+            Venue,
+        )
         from common import versions
 
-        versions.watch(Summit, Venue, TravelTime, Room, Track, Session, SessionRole)
+        # A release names the programme in the exports: publishing one moves the version.
+        versions.watch(Summit, Venue, TravelTime, Room, Track, Session, SessionRole, Release)

@@ -20,8 +20,9 @@ What the format asks of us, and what we chose:
   JSON schema allows a hyphen only in a "-2025-name" tail), event slugs start with it (the XSD
   wants a first segment of four characters or more), and each person has the one shape of
   pretalx (`name`, no `public_name`), as the JSON schema wants exactly one of its two shapes.
-- `version` is a digest of what the file says (see `version`): it moves whenever an item is
-  added, changed, cancelled or hidden, and only then.
+- `version` is the name of the last release followed by a digest of what the file says (see
+  `version`): it moves whenever an item is added, changed, cancelled or hidden, or a release
+  is published, and only then.
 """
 
 from __future__ import annotations
@@ -223,9 +224,11 @@ def build_schedule(
     link: Callable[[Session], str],
     meetings: Iterable[Meeting] = (),
     meeting_link: Callable[[Meeting], str] | None = None,
+    release: str = "",
 ) -> Schedule:
     """The frab schedule of `sessions` and `meetings` as its JSON structure; `link(session)` is
-    a session's page, `meeting_link(meeting)` where a meeting is shown (default `base_url`)."""
+    a session's page, `meeting_link(meeting)` where a meeting is shown (default `base_url`);
+    `release` the name of the programme's last release, if any."""
     code = acronym(summit)
     session_list = list(sessions)
     events = [
@@ -237,6 +240,7 @@ def build_schedule(
         [*events, *meeting_events(summit, meetings, code, meeting_link or (lambda m: base_url))],
         track_list(session.track for session in session_list),
         base_url,
+        release,
     )
 
 
@@ -248,6 +252,7 @@ def kept_schedule(
     link: ical.Links,
     meetings: Iterable[Meeting] = (),
     meeting_link: Callable[[Meeting], str] | None = None,
+    release: str = "",
 ) -> Schedule:
     """`build_schedule` of the public sessions of the query `sessions`, each session's entry
     kept in the cache of fragments under what it is made of (the rows' `updated_at` stamps,
@@ -300,6 +305,7 @@ def kept_schedule(
         [*events, *meeting_events(summit, meetings, code, meeting_link or (lambda m: base_url))],
         track_list(tracks.values()),
         base_url,
+        release,
     )
 
 
@@ -313,7 +319,7 @@ def meeting_events(
 
 
 def assemble(
-    summit: Summit, events: list[Event], tracks: list[TrackEntry], base_url: str
+    summit: Summit, events: list[Event], tracks: list[TrackEntry], base_url: str, release: str
 ) -> Schedule:
     rooms = room_list(event.place for event in events)
     events.sort(key=lambda e: (e.start, e.end, e.entry["title"], e.is_meeting, e.pk))
@@ -343,20 +349,23 @@ def assemble(
         conference["time_zone_name"] = summit.time_zone
     return {
         "schedule": {
-            "version": version(conference, base_url),
+            "version": version(conference, base_url, release),
             "base_url": base_url,
             "conference": conference,
         }
     }
 
 
-def version(conference: Conference, base_url: str) -> str:
-    """The schedule's version: a digest of everything the file says, so that it moves with
-    any change an app could show (an item added, moved, renamed, cancelled or hidden, a
-    person renamed) and never without one, and two files with the same content share it.
-    The one place that makes it: a release name, when there is one, goes in front here."""
+def version(conference: Conference, base_url: str, release: str = "") -> str:
+    """The schedule's version: the name of the programme's last release (v1, v2, ...) when
+    there is one, then a digest of everything the file says, so that it moves with any change
+    an app could show (an item added, moved, renamed, cancelled or hidden, a person renamed)
+    and never without one, and two files with the same content share it. Edits are public at
+    once, so a file can say more than its release: "v2-1a2b3c4d5e6f" is v2 and what changed
+    since, and the digest tells two such files apart."""
     content = json.dumps([base_url, conference], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(content.encode()).hexdigest()[:12]
+    digest = hashlib.sha256(content.encode()).hexdigest()[:12]
+    return f"{release}-{digest}" if release else digest
 
 
 def room_place(room: Room) -> Place:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from agenda import cached, frab
 from agenda.conditional import absolute, meeting_version, session_version, version_of
-from agenda.models import Session
+from agenda.models import Release, Session
 from meetings.models import Meeting
 
 # Bump when the builders' output changes for the same rows, so cached copies are refreshed.
@@ -39,7 +39,9 @@ def export(request, slug, *, content_type, render):
     @functools.cache
     def rows():
         summit = cached.summit(request, slug)
-        return summit, public_programme(summit), public_meetings(summit)
+        release = Release.objects.latest_of(summit)
+        named = release.name if release is not None else ""
+        return summit, public_programme(summit), public_meetings(summit), named
 
     # In the language of `?lang=` (English by default), never the reader's: the same address
     # gives the same bytes to everyone, and its `language` field says which.
@@ -52,12 +54,12 @@ def export(request, slug, *, content_type, render):
         programme_url = request.build_absolute_uri(reverse("agenda:programme", args=[slug]))
 
     def stamp():
-        summit, sessions, meetings = rows()
-        extra = (EXPORT_FORMAT, content_type, base_url, summit.updated_at, language)
+        summit, sessions, meetings, release = rows()
+        extra = (EXPORT_FORMAT, content_type, base_url, summit.updated_at, language, release)
         return version_of(session_version(sessions), meeting_version(meetings), extra=extra)
 
     def build():
-        summit, sessions, meetings = rows()
+        summit, sessions, meetings, release = rows()
         with translation.override(language):
             return render(
                 frab.kept_schedule(
@@ -67,6 +69,7 @@ def export(request, slug, *, content_type, render):
                     link=absolute(request),
                     meetings=meetings.with_participants(AnonymousUser()),
                     meeting_link=lambda meeting: f"{programme_url}#meeting-{meeting.pk}",
+                    release=release,
                 )
             )
 

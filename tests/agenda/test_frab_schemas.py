@@ -12,6 +12,7 @@ import pytest
 from jsonschema import Draft6Validator, FormatChecker
 from lxml import etree
 
+from agenda import publishing
 from agenda.demo import load_demo
 from agenda.frab import MEETING_IDS
 from agenda.models import Session
@@ -481,3 +482,19 @@ def test_the_version_stays_when_nothing_shown_changes(client):
     hidden.save()
     assert client.get("/ai/schedule.json")["ETag"] != etag
     assert versions(client, summit) == before
+
+
+def test_the_version_names_the_last_release_and_moves_after_it(client):
+    summit, sessions, _meetings = awkward_programme()
+    unreleased = versions(client, summit)
+    assert re.fullmatch(r"[0-9a-f]{12}", unreleased)
+    publishing.publish(summit=summit, note="First programme", user=None, after=0)
+    first = versions(client, summit)
+    assert first == f"v1-{unreleased}"
+    cancelled = sessions[1]
+    cancelled.status = Session.Status.CANCELLED
+    cancelled.save()
+    edited = versions(client, summit)
+    assert edited.startswith("v1-") and edited != first
+    publishing.publish(summit=summit, note="A cancellation", user=None, after=1)
+    assert versions(client, summit) == "v2-" + edited.removeprefix("v1-")
