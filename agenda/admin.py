@@ -20,6 +20,7 @@ from agenda.models import (
     AgendaChange,
     FeedToken,
     Registration,
+    Release,
     Removal,
     Room,
     Session,
@@ -487,4 +488,31 @@ class RemovalAdmin(ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Release)
+class ReleaseAdmin(ModelAdmin):
+    """The releases published, read only: a release is published from its summit's page
+    ("Publish a release"), which shows what it changes first, and is never edited after."""
+
+    list_display = ["__str__", "published_at", "published_by", "note", "changelog"]
+    list_filter = ["summit"]
+    list_select_related = ["summit", "published_by"]
+    search_fields = ["note"]
+    date_hierarchy = "published_at"
+    fields = ["summit", "number", "note", "published_at", "published_by", "changelog"]
+    readonly_fields = fields
+
+    @admin.display(description=_("changelog"))
+    def changelog(self, release):
+        return format_html('<a href="{}">{}</a>', release.get_absolute_url(), _("Changes"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
