@@ -358,22 +358,37 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
             response["ETag"] = done.etag
             compression.precompressed(response, done.etag, done.content)
     else:
-        around = render_to_string(template, {**context, "body": mark_safe(BODY)}, request=request)
-        before, after = around.split(BODY)
+        # The page around, with a placeholder for the token of its forms (a logout button):
+        # the same for the same reader, page and programme, so that its ETag is too.
+        around = render_to_string(
+            template, {**context, "body": mark_safe(BODY), "csrf_token": TOKEN}, request=request
+        )
         starred = starred_in(request, summit) if reader else set()
+        # Worked out from what makes the page rather than from its megabytes.
+        made = repr((version(request), where, sorted(starred), around)).encode()
+        token = escape(get_token(request)) if reader or TOKEN in around else ""
+        before, after = around.replace(TOKEN, token).split(BODY)
         body = (
             shared.body(
                 starred,
-                token=escape(get_token(request)).encode(),
+                token=token.encode(),
                 next_path=escape(request.get_full_path()).encode(),
             )
             if reader
             else shared.body(starred)
         )
-        response = HttpResponse(b"".join((before.encode(), body, after.encode())))
-        # Worked out from what makes the page rather than from its megabytes.
-        made = repr((version(request), where, sorted(starred), before, after)).encode()
+        content = b"".join((before.encode(), body, after.encode()))
+        response = HttpResponse(content)
         response["ETag"] = f'"{hashlib.md5(made).hexdigest()}"'
+        secret = request.META.get("CSRF_COOKIE")
+        if reader and secret:
+            # A reader's page comes back as they move between pages: its compressed bytes are
+            # kept for their address and CSRF secret, with the token of the first answer (any
+            # token of the secret is valid). Another address is another copy with a token of
+            # its own, so text the address puts in a page never shares a compressed stream
+            # with one token twice (BREACH).
+            mine = repr((response["ETag"], request.get_full_path(), secret)).encode()
+            compression.precompressed(response, hashlib.sha256(mine).hexdigest(), content)
     # A 304 answered here rather than by ConditionalGetMiddleware, so that it carries the
     # same policy: a browser keeps the headers of a 304 with the page it had.
     response = get_conditional_response(request, etag=response["ETag"], response=response)

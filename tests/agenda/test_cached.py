@@ -1,8 +1,10 @@
 """Renderings shared from the cache: fresh after every kind of write, and never personal."""
 
+import gzip
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
@@ -248,3 +250,40 @@ def test_a_304_of_a_shared_page_carries_the_same_policy(client, site):
     assert again.status_code == 304
     assert style_sources(again) == style_sources(first)
     assert any(source.startswith("'sha256-") for source in style_sources(first))
+
+
+def test_a_readers_compressed_page_is_kept_for_them_and_its_token_works(site):
+    """The gzip of a reader's page is made once for their address and CSRF secret; the token
+    in it, from the first answer, still stars a session; a second reader gets their own."""
+    from django.test import Client
+
+    panel = site["sessions"]["panel"]
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(UserFactory())
+    second.force_login(UserFactory())
+    answers = [first.get(PROGRAMME, HTTP_ACCEPT_ENCODING="gzip") for _ in range(3)]
+    assert {answer["Content-Encoding"] for answer in answers} == {"gzip"}
+    # The raw pages differ (a new mask of the token each time); the compressed one does not.
+    assert len({answer.content for answer in answers}) == 1
+    page = gzip.decompress(answers[-1].content).decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    starred = first.post(f"/me/stars/{panel.pk}/", {"csrfmiddlewaretoken": token, "next": "/"})
+    assert starred.status_code == 302
+    assert list(Star.objects.filter(session=panel).values_list("user", flat=True)) == [
+        int(first.session["_auth_user_id"])
+    ]
+    theirs = gzip.decompress(second.get(PROGRAMME, HTTP_ACCEPT_ENCODING="gzip").content).decode()
+    assert token not in theirs
+    # Their own star shows at once: the starred page is another ETag, another copy.
+    mine = gzip.decompress(first.get(PROGRAMME, HTTP_ACCEPT_ENCODING="gzip").content).decode()
+    assert re.search(rf'action="/me/stars/{panel.pk}/".*?aria-pressed="true"', mine, re.S)
+
+
+def test_a_reader_who_has_the_page_gets_a_304(client, site):
+    client.force_login(UserFactory())
+    etag = client.get(PROGRAMME)["ETag"]
+    assert client.get(PROGRAMME, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    Star.objects.create(
+        user=User.objects.get(pk=client.session["_auth_user_id"]), session=site["sessions"]["panel"]
+    )
+    assert client.get(PROGRAMME, HTTP_IF_NONE_MATCH=etag).status_code == 200
