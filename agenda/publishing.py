@@ -3,9 +3,10 @@ release itself, and one email to each person it touches, with their calendar upd
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from agenda.releases import (
     Affected,
     Change,
     ChangeKind,
+    Line,
     affected,
     changes_for,
     describe,
@@ -216,9 +218,17 @@ def digests(release: Release) -> list[Digest]:
         .prefetch_related("participants__person")
     }
     summit = release.summit
+    # A release keeps its titles in the site's language; each reader gets the item's title in
+    # their own where the item still has one.
+    titles = {
+        (SESSION, row["pk"]): row
+        for row in Session.objects.filter(
+            summit=summit, pk__in=[c.entry.pk for c in changes if c.entry.kind == SESSION]
+        ).values("pk", *(f"title_{code}" for code, _name in settings.LANGUAGES))
+    }
     found = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for who in people:
+    for who in people:
+        with translation.override(who.language):
             mine = changes_for(changes, who.uids)
             parts = {}
             for method, kinds in (("REQUEST", REQUESTED), ("CANCEL", CANCELLED)):
@@ -248,7 +258,10 @@ def digests(release: Release) -> list[Digest]:
                     "summit": summit,
                     "release": release,
                     "name": who.name,
-                    "lines": [describe(change, summit=summit) for change in mine],
+                    "lines": [
+                        in_own_words(describe(change, summit=summit), change, titles, who.language)
+                        for change in mine
+                    ],
                 },
             )
             found.append(
@@ -261,6 +274,15 @@ def digests(release: Release) -> list[Digest]:
                 )
             )
     return found
+
+
+def in_own_words(
+    line: Line, change: Change, titles: dict[tuple[str, int], dict[str, Any]], language: str
+) -> Line:
+    """The line with the item's title in `language` where it has one."""
+    row = titles.get((change.entry.kind, change.entry.pk))
+    title = row and (row.get(f"title_{language}") or row.get(f"title_{settings.LANGUAGE_CODE}"))
+    return dataclasses.replace(line, title=title) if title else line
 
 
 @task()

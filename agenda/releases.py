@@ -318,6 +318,13 @@ class Affected:
         return self.user.email if self.user is not None else ""
 
     @property
+    def language(self) -> str:
+        """The language to write to them in: their own, else the site's."""
+        if self.person is not None and self.person.language:
+            return self.person.language
+        return settings.LANGUAGE_CODE
+
+    @property
     def name(self) -> str:
         if self.person is not None:
             return self.person.name

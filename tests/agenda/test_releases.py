@@ -9,11 +9,12 @@ from django.db import IntegrityError
 from django.urls import reverse
 
 from agenda import ical
-from agenda.models import Registration, Release, Star
+from agenda.models import Registration, Release, Session, Star
 from agenda.publishing import impact, publish, send_digests
 from agenda.releases import ChangeKind, Entry, diff, snapshot
 from meetings.models import Meeting, MeetingTransition
 from outbox.models import Email
+from people.models import Person
 from tests.agenda.ics import events, parse
 from tests.factories import (
     MeetingFactory,
@@ -327,3 +328,20 @@ def test_the_snapshot_is_the_same_whatever_language_the_publisher_reads(site):
         french = snapshot(site["summit"])
     assert diff(english, french) == []
     assert "Panel on trustworthy AI governance" in {entry.title for entry in french}
+
+
+def test_each_digest_is_written_in_its_readers_language(
+    site, staff_user, touched, django_capture_on_commit_callbacks
+):
+    panel = touched["panel"]
+    Session.objects.filter(pk=panel.pk).update(title_fr="Table ronde : une IA de confiance")
+    Person.objects.filter(name="Mover").update(language="fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        release = publish(summit=site["summit"], note="Moves", user=staff_user, after=1)
+    sent = {e.to[0]: e for e in Email.objects.filter(purpose=f"release-{release.pk}")}
+    french, english = sent["m@example.org"], sent["both@example.org"]
+    assert french.subject == "AI Action Summit\u00a0: le programme a changé (v2)"
+    assert "Table ronde : une IA de confiance" in french.body
+    assert "Panel on trustworthy AI governance" not in french.body
+    assert english.subject == "AI Action Summit: the programme changed (v2)"
+    assert "Panel on trustworthy AI governance" in english.body
