@@ -143,6 +143,7 @@ STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
 TOKEN = "csrf-token-of-the-request"
 NEXT = "path-of-the-request"
 BODY = "<!--body-of-the-page-->"
+HEAD = "<!--stylesheets-of-the-page-->"
 
 
 def star_marker(session: Session) -> str:
@@ -360,14 +361,19 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
     else:
         # The page around, with a placeholder for the token of its forms (a logout button):
         # the same for the same reader, page and programme, so that its ETag is too.
+        # The shared part's stylesheets (a grid's can weigh a megabyte) go in last: the rest
+        # is what the ETag is worked out from.
         around = render_to_string(
-            template, {**context, "body": mark_safe(BODY), "csrf_token": TOKEN}, request=request
+            template,
+            {**context, "head": mark_safe(HEAD), "body": mark_safe(BODY), "csrf_token": TOKEN},
+            request=request,
         )
         starred = starred_in(request, summit) if reader else set()
         # Worked out from what makes the page rather than from its megabytes.
         made = repr((version(request), where, sorted(starred), around)).encode()
         token = escape(get_token(request)) if reader or TOKEN in around else ""
         before, after = around.replace(TOKEN, token).split(BODY)
+        before = before.replace(HEAD, shared.styles, 1)
         body = (
             shared.body(
                 starred,
