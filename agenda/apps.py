@@ -8,7 +8,16 @@ class AgendaConfig(AppConfig):
 
     def ready(self):
         from agenda import signals  # noqa: F401
-        from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
+        from agenda.models import (
+            KeyPerson,
+            Room,
+            Session,
+            SessionRole,
+            Summit,
+            Track,
+            TravelTime,
+            Venue,
+        )
         from common import versions
 
-        versions.watch(Summit, Venue, TravelTime, Room, Track, Session, SessionRole)
+        versions.watch(Summit, Venue, TravelTime, Room, Track, Session, SessionRole, KeyPerson)

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from agenda.demo import DEFAULT_PATH, InvalidDemoData, load_demo, whole_weeks
-from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
+from agenda.models import KeyPerson, Room, Session, SessionRole, Summit, Track, TravelTime, Venue
 from agenda.scheduling import summit_conflicts
 from meetings.models import Meeting, MeetingParticipant
 from people.models import Delegation, Organisation, Person
@@ -23,6 +23,7 @@ MODELS = [
     Track,
     Session,
     SessionRole,
+    KeyPerson,
     Organisation,
     Person,
     Delegation,
