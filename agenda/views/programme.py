@@ -62,7 +62,7 @@ def summit_home(request, summit):
             Session.objects.visible_to(request.user)
             .filter(summit=summit)
             .scheduled()
-            .select_related("room__venue")
+            .select_related("summit", "room__venue")
         )
         on_now = list(scheduled.filter(start__lte=now, end__gt=now))
         on_next = [
