@@ -8,7 +8,7 @@ import warnings
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
@@ -22,7 +22,7 @@ THUMBNAIL_SIZE = 192
 COLOURS = 8
 
 
-def validate_photo(photo) -> None:
+def validate_photo(photo: File) -> None:
     """A photo small enough to read and resize: at most 5 MB and 40 megapixels."""
     if photo.size > MAX_BYTES:
         raise ValidationError(
@@ -51,14 +51,14 @@ def validate_photo(photo) -> None:
         )
 
 
-def thumbnail(photo) -> ContentFile:
+def thumbnail(photo: File) -> ContentFile:
     """A square JPEG of the photo's centre, THUMBNAIL_SIZE pixels wide."""
     photo.open("rb")
     photo.seek(0)
     with Image.open(photo) as image:
-        image = ImageOps.exif_transpose(image)
+        upright = ImageOps.exif_transpose(image)
         square = ImageOps.fit(
-            image.convert("RGB"), (THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS
+            upright.convert("RGB"), (THUMBNAIL_SIZE, THUMBNAIL_SIZE), Image.Resampling.LANCZOS
         )
     made = BytesIO()
     square.save(made, "JPEG", quality=85, optimize=True, progressive=True)
