@@ -77,16 +77,17 @@ def travel_routes(summit: Summit) -> list[Route]:
 
 
 def key_people(summit: Summit, user: User | AnonymousUser) -> list[Person]:
-    """The people staff chose for the summit, in their order; when they chose none, those the
-    user may see who appear most often on the part of the programme the user may see."""
-    chosen = [
-        key.person
-        for key in KeyPerson.objects.filter(summit=summit)
-        .visible_to(user)
+    """The people staff chose for the summit, in their order, those the user may see; when
+    staff chose none, those the user may see who appear most often on the part of the
+    programme the user may see."""
+    seen = Person.objects.visible_to(user).filter(pk=OuterRef("person_id"))
+    chosen = list(
+        KeyPerson.objects.filter(summit=summit)
+        .annotate(seen=Exists(seen))
         .select_related("person__organisation")
-    ]
+    )
     if chosen:
-        return chosen
+        return [key.person for key in chosen if key.seen]
     visible = Session.objects.visible_to(user).filter(summit=summit)
     return list(
         Person.objects.visible_to(user)

@@ -365,11 +365,6 @@ class SessionRole(models.Model):
         return f"{self.person} ({self.get_role_display()}) — {self.session}"
 
 
-class KeyPersonQuerySet(VersionedQuerySet["KeyPerson"]):
-    def visible_to(self, user: User | AnonymousUser) -> Self:
-        return self.filter(visible_condition(user, "person__"))
-
-
 class KeyPerson(models.Model):
     """A person the summit's home page puts forward, in the order staff chose: the
     Commission President first, whoever appears most often on the programme."""
@@ -382,7 +377,7 @@ class KeyPerson(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = KeyPersonQuerySet.as_manager()
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         ordering = ["summit", "position", "id"]

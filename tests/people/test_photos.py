@@ -141,3 +141,14 @@ def test_a_thumbnail_is_served_only_to_those_who_may_see_the_person(client, staf
     assert (to_staff.status_code, "private" in to_staff["Cache-Control"]) == (200, True)
     assert client.get("/media/people/thumbnails/nobody.jpg").status_code == 404
     assert client.get("/media/people/thumbnails/../photos/x.png").status_code == 404
+
+
+def test_a_person_whose_stored_photo_went_missing_can_still_be_edited(client, staff_user):
+    person = PersonFactory(slug="ada", name="Ada Photo", photo=image())
+    person.photo.storage.delete(person.photo.name)
+    client.force_login(staff_user)
+    response = client.post(
+        f"/admin/people/person/{person.pk}/change/",
+        {"name": "Ada Lovelace", "slug": "ada", "language": "en", "is_public": "on"},
+    )
+    assert (response.status_code, Person.objects.get(pk=person.pk).name) == (302, "Ada Lovelace")

@@ -51,6 +51,16 @@ def test_staff_chosen_key_people_come_in_their_order_and_only_if_visible(client,
     assert "Hidden Envoy" not in response.content.decode()
 
 
+def test_key_people_all_hidden_from_the_reader_leave_the_list_empty(client, site):
+    hidden = PersonFactory(name="Hidden Envoy", slug="envoy", is_public=False)
+    KeyPerson.objects.create(summit=site["summit"], person=hidden, position=0)
+    response = client.get("/ai/")
+    assert (response.context["key_people"], "Key people" in response.content.decode()) == (
+        [],
+        False,
+    )
+
+
 def test_staff_see_hidden_key_people_too(client, site, staff_user):
     hidden = PersonFactory(name="Hidden Envoy", slug="envoy", is_public=False)
     KeyPerson.objects.create(summit=site["summit"], person=hidden, position=0)
