@@ -29,10 +29,17 @@ def lang_of(instance, field_name):
 @register.filter
 def affiliation(person):
     """`{{ person|affiliation }}`: the job title and organisation that the person has,
-    joined by a comma only when there are both."""
+    joined by a comma only when there are both, and the organisation left out when the
+    title names it."""
     parts = []
     if person.position:
         parts.append(text(person, "position"))
-    if person.organisation is not None and person.organisation.name:
-        parts.append(text(person.organisation, "name"))
+    organisation = person.organisation
+    # “President of the European Commission” says the organisation already.
+    if (
+        organisation is not None
+        and organisation.name
+        and organisation.name.casefold() not in person.position.casefold()
+    ):
+        parts.append(text(organisation, "name"))
     return mark_safe(", ".join(conditional_escape(part) for part in parts))

@@ -233,3 +233,20 @@ def test_home_queries_do_not_grow_with_the_programme(
     with django_assert_num_queries(14):
         response = client.get("/many/")
     assert response.status_code == 200
+
+
+def test_a_title_that_names_the_organisation_is_not_followed_by_it_again(client, site):
+    president = PersonFactory(
+        name="Ursula von der Leyen",
+        slug="vdl",
+        position="President of the European Commission",
+        organisation=site["evp"].organisation,
+    )
+    KeyPerson.objects.create(summit=site["summit"], person=president, position=0)
+    KeyPerson.objects.create(summit=site["summit"], person=site["evp"], position=1)
+    content = client.get("/ai/").content.decode()
+    card_lines = r'<li class="card person-card">.*?<h3 class="card-title">.*?</h3>\s*(.*?)</div>'
+    assert texts(card_lines, content) == [
+        "President of the European Commission",
+        "Minister, European Commission",
+    ]
