@@ -19,6 +19,7 @@ from agenda.admin_forms import (
 from agenda.models import (
     AgendaChange,
     FeedToken,
+    KeyPerson,
     Registration,
     Release,
     Removal,
@@ -61,6 +62,17 @@ class TrackInline(TabularInline):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class KeyPersonInline(TabularInline):
+    """The people the home page puts forward, in this order; none chosen, those who appear
+    most often on the programme."""
+
+    model = KeyPerson
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["position", "person"]
+    ordering = ["position", "id"]
+
+
 @admin.register(Summit)
 class SummitAdmin(TextsAdmin, KeepsHistoryAdmin):
     list_display = ["name", "start_date", "end_date", "city", "time_zone", "timetable", "release"]
@@ -68,7 +80,7 @@ class SummitAdmin(TextsAdmin, KeepsHistoryAdmin):
     search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start_date"
-    inlines = [VenueInline, TrackInline]
+    inlines = [VenueInline, TrackInline, KeyPersonInline]
 
     def get_urls(self):
         timetable = self.admin_site.admin_view(self.timetable_view)

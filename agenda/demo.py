@@ -26,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 
-from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
+from agenda.models import KeyPerson, Room, Session, SessionRole, Summit, Track, TravelTime, Venue
 from agenda.scheduling import check_session, enforce
 from meetings.models import Meeting, MeetingParticipant
 from meetings.scheduling import check_meeting
@@ -58,7 +58,7 @@ SECTIONS = {
     "about": ({"source", "illustrative"}, set()),
     "summit": (
         {"name", "slug", "start_date", "end_date", "time_zone"},
-        {"city", "tagline", "description"},
+        {"city", "tagline", "description", "key_people"},
     ),
     "venues": ({"slug", "name"}, {"address", "latitude", "longitude", "description"}),
     "travel_times": ({"origin", "destination", "minutes"}, set()),
@@ -292,6 +292,7 @@ class DemoLoader:
         self.load_organisations()
         self.load_users()
         self.load_people()
+        self.load_key_people()
         self.load_delegations()
         self.load_sessions()
         self.load_meetings()
@@ -436,6 +437,14 @@ class DemoLoader:
             if "user" in entry:
                 values["user"] = resolve(self.users, entry["user"], where, "user")
             self.people[entry["slug"]] = self.upsert(Person, {"slug": entry["slug"]}, values)
+
+    def load_key_people(self):
+        """The people the home page puts forward, in the order given; others staff added in
+        the admin stay, after them."""
+        summit = self.summary.summit
+        for position, slug in enumerate(self.data["summit"].get("key_people", [])):
+            person = resolve(self.people, slug, "[summit] key_people", "person")
+            self.upsert(KeyPerson, {"summit": summit, "person": person}, {"position": position})
 
     def load_delegations(self):
         for entry in entries(self.data, "delegations", "slug"):

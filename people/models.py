@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from django_countries.fields import CountryField
 
 from common.text import LONG_TEXT_LENGTH, long_text_checks
 from common.versions import VersionedQuerySet
+from people import photos
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -74,6 +76,19 @@ class Person(models.Model):
     )
     country = CountryField(_("country"), blank=True)
     bio = models.TextField(_("biography"), max_length=LONG_TEXT_LENGTH, blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="people/photos/",
+        blank=True,
+        validators=[
+            FileExtensionValidator(photos.EXTENSIONS),
+            photos.validate_photo,
+        ],
+        help_text=_("JPEG, PNG or WebP, at most 5 MB; shown as a small square of its centre."),
+    )
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to="people/thumbnails/", blank=True, editable=False
+    )
     is_public = models.BooleanField(
         _("public"),
         default=True,
@@ -113,6 +128,21 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.photo:
+            self.thumbnail = ""
+        elif not self.photo._committed or not self.thumbnail:  # A new upload.
+            self.thumbnail.save(f"{self.slug}.jpg", photos.thumbnail(self.photo), save=False)
+        super().save(*args, **kwargs)
+
+    @property
+    def initials(self) -> str:
+        return photos.initials(self.name)
+
+    @property
+    def colour(self) -> int:
+        return photos.colour(self.name)
 
     @property
     def email_address(self) -> str:

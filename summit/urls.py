@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from agenda.views import changes, exports, feeds, me, programme
 from meetings import views as meeting_views
 from people.accounts import LoginForm, SetPasswordForm
-from summit import language
+from summit import language, media
 from summit.views import PasswordResetView
 
 # Admin, feeds and the API are never language-prefixed; pages may be (/fr/...).
@@ -34,6 +34,9 @@ urlpatterns = [
     path("<slug:summit>/schedule.xml", exports.schedule_xml, name="schedule-xml"),
     path("<slug:summit>/schedule.json", exports.schedule_json, name="schedule-json"),
     path("<slug:summit>/changes.atom", changes.ChangesFeed(), name="changes-feed"),
+    # People's thumbnails, small files written by staff uploads; a front server may serve
+    # MEDIA_ROOT at MEDIA_URL instead.
+    path("media/people/thumbnails/<str:name>", media.thumbnail, name="thumbnail"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -349,6 +349,8 @@ MATRIX = {
     "schedule-xml": EVERYONE,
     "schedule-json": EVERYONE,
     "changes-feed": EVERYONE,
+    # The world's people have no photo; tests/people/test_photos.py shows who sees one.
+    "thumbnail": every(NOBODY, PEOPLE),
     # API
     "api-root": EVERYONE,
     "api-schema": EVERYONE,
@@ -553,6 +555,8 @@ def kwargs_for(route, item):
             found[param] = ContentType.objects.get_for_model(item).pk
         elif param == "app_label":
             found[param] = item
+        elif param == "name" and route.name == "thumbnail":
+            found[param] = f"{item.slug}.jpg"
         elif param == "format":
             found[param] = "json"
         else:

@@ -20,6 +20,7 @@ ARGUMENTS = {
     "id": 1,
     "uidb64": "MQ",
     "app_label": "agenda",
+    "name": "photo.jpg",
 }
 # Admin routes without a name: an item's bare address and an address it does not know.
 UNNAMED = ["/admin/agenda/session/1/", "/admin/no-such-page/"]
@@ -72,6 +73,7 @@ def test_every_route_outside_the_api_is_walked():
         "track-feed",
         "schedule-xml",
         "schedule-json",
+        "thumbnail",
         "set_language",
         "login",
         "logout",

@@ -4,7 +4,6 @@ a session's page."""
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,11 +12,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from agenda import cached, calendar_links, timetable
+from agenda import cached, calendar_links, home, timetable
 from agenda.filters import ProgrammeFilter
-from agenda.models import Registration, Session, SessionRole, Star, Summit
+from agenda.models import Registration, Session, Star, Summit
 from meetings.models import Meeting
-from people.models import Person
 
 
 def mark_starred(sessions, user):
@@ -56,30 +54,31 @@ def current_summit(request):
 @require_safe
 def summit_home(request, summit):
     summit = get_object_or_404(Summit, slug=summit)
-    visible = Session.objects.visible_to(request.user).filter(summit=summit)
     now = timezone.now()
     first, last = summit.bounds
     on_now = on_next = None
     if first <= now < last:
-        scheduled = visible.scheduled().with_people(request.user)
+        scheduled = (
+            Session.objects.visible_to(request.user)
+            .filter(summit=summit)
+            .scheduled()
+            .select_related("summit", "room__venue")
+        )
         on_now = list(scheduled.filter(start__lte=now, end__gt=now))
-        on_next = list(scheduled.filter(start__gt=now)[:5])
-    key_people = (
-        Person.objects.visible_to(request.user)
-        .filter(Exists(SessionRole.objects.filter(person=OuterRef("pk"), session__in=visible)))
-        .annotate(appearances=Count("session_roles", filter=Q(session_roles__session__in=visible)))
-        .select_related("organisation")
-        .order_by("-appearances", "name")[:8]
-    )
+        on_next = [
+            (home.day_label(session.start, now=now, zone=summit.tz), session)
+            for session in scheduled.filter(start__gt=now)[:5]
+        ]
     return render(
         request,
         "agenda/summit_home.html",
         {
             "summit": summit,
             "venues": summit.venues.prefetch_related("rooms"),
+            "routes": home.travel_routes(summit),
             "tracks": summit.tracks.all(),
-            "key_people": key_people,
-            "session_count": visible.count(),
+            "key_people": home.key_people(summit, request.user),
+            "session_count": home.programme_size(summit, request.user),
             "on_now": on_now,
             "on_next": on_next,
             "feed": calendar_links.for_path(

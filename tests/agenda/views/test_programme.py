@@ -111,7 +111,10 @@ def test_the_home_page_shows_what_is_on_now_during_the_summit(client, site, monk
     monkeypatch.setattr(timezone, "now", lambda: paris(10, 10, 30))
     response = client.get("/ai/")
     assert [s.slug for s in response.context["on_now"]] == ["panel"]
-    assert [s.slug for s in response.context["on_next"]] == ["health", "visit"]  # not cancelled
+    assert [(label, s.slug) for label, s in response.context["on_next"]] == [
+        ("Today 14:30", "health"),  # not the cancelled one
+        ("Tomorrow 10:00", "visit"),
+    ]
 
 
 def test_unknown_summits_and_sessions_are_404(client, site):
