@@ -288,3 +288,28 @@ def test_the_grid_has_no_serious_accessibility_violations(
         if violation["impact"] in {"serious", "critical"}
     ]
     assert serious == []
+
+
+def test_times_stay_on_the_left_when_a_narrow_window_scrolls_sideways(
+    browser, live_server, crowded
+):
+    page = opened(browser, live_server, width=900)
+    scrolled = page.evaluate("window.scrollTo(10000, 600); [window.scrollX, window.scrollY]")
+    assert scrolled[0] > 100 and scrolled[1] == 600
+    times = page.locator(".tt-time").evaluate_all(
+        """nodes => nodes.filter(node => {
+          const r = node.getBoundingClientRect();
+          const head = document.querySelector('.tt-head').getBoundingClientRect();
+          return r.top > head.bottom && r.top + 8 < innerHeight;
+        }).map(node => {
+          const r = node.getBoundingClientRect();
+          return [Math.round(r.left), node.contains(document.elementFromPoint(r.left + 8, r.top + 8))];
+        })"""
+    )
+    assert times and {tuple(seen) for seen in times} == {(0, True)}
+    # The head covers every column, the last included.
+    last = page.locator(".tt-room").last.evaluate(
+        "node => { const r = node.getBoundingClientRect();"
+        " return node.contains(document.elementFromPoint(r.right - 4, r.top + 4)); }"
+    )
+    assert last is True
