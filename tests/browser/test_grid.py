@@ -313,3 +313,22 @@ def test_times_stay_on_the_left_when_a_narrow_window_scrolls_sideways(
         " return node.contains(document.elementFromPoint(r.right - 4, r.top + 4)); }"
     )
     assert last is True
+
+
+def test_staff_see_a_reserved_room_as_a_box_named_by_its_room_that_clips_nothing(
+    browser, live_server, site, staff_user
+):
+    context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("staffer")
+    page.get_by_label("Password").fill("pw-staffer-123")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/ai/programme/grid/?day=2025-02-11")
+    reserved = page.get_by_role("group", name="Salon, Grand Palais, 15:00–15:30")
+    assert reserved.inner_text().split("\n")[0] == "15:00–15:30"
+    assert reserved.get_by_role("link").inner_text() == "confidential meeting"
+    assert "SECRET" not in page.locator(".timetable").inner_text()
+    assert page.evaluate(CLIPPED) == []
+    context.close()
