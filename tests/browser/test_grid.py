@@ -71,25 +71,34 @@ def crowded(db):
     return sessions
 
 
-def opened(browser, live_server, *, width, reader=False, moment=None):
-    """The crowded grid in a window `width` wide, for a logged-in reader or a visitor, with
-    the browser's clock at `moment` when given."""
-    context = browser.new_context(
-        viewport={"width": width, "height": 800}, locale="en-GB", timezone_id="Europe/Paris"
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    if moment is not None:
-        page.clock.install(time=moment)
-    if reader:
-        UserFactory(username="amelie", password="Summit-amelie-2025")
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill("amelie")
-        page.get_by_label("Password").fill("Summit-amelie-2025")
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_load_state()
-    page.goto(f"{live_server.url}{GRID}")
-    return page
+@pytest.fixture
+def open_grid(browser, live_server):
+    """Opens the crowded grid in a window `width` wide, for a logged-in reader or a visitor,
+    with the browser's clock at `moment` when given; each window closed after the test."""
+    contexts = []
+
+    def open_grid(*, width, reader=False, moment=None):
+        context = browser.new_context(
+            viewport={"width": width, "height": 800}, locale="en-GB", timezone_id="Europe/Paris"
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        if moment is not None:
+            page.clock.install(time=moment)
+        if reader:
+            UserFactory(username="amelie", password="Summit-amelie-2025")
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.get_by_label("Username").fill("amelie")
+            page.get_by_label("Password").fill("Summit-amelie-2025")
+            page.get_by_role("button", name="Log in").click()
+            page.wait_for_load_state()
+        page.goto(f"{live_server.url}{GRID}")
+        return page
+
+    yield open_grid
+    for context in contexts:
+        context.close()
 
 
 # For each box, each control and text in it that is not wholly inside the box, or that a box
@@ -126,17 +135,15 @@ CLIPPED = """
 
 
 @pytest.mark.parametrize("reader", [False, True], ids=["visitor", "reader"])
-def test_every_control_and_text_of_every_box_is_inside_its_box(
-    browser, live_server, crowded, reader
-):
-    page = opened(browser, live_server, width=1366, reader=reader)
+def test_every_control_and_text_of_every_box_is_inside_its_box(open_grid, crowded, reader):
+    page = open_grid(width=1366, reader=reader)
     assert page.locator(".tt-session").count() == len(crowded)
     assert page.locator(".tt-session .star-button").count() == (len(crowded) if reader else 0)
     assert page.evaluate(CLIPPED) == []
 
 
-def test_each_control_is_in_view_and_uncovered_when_it_has_the_focus(browser, live_server, crowded):
-    page = opened(browser, live_server, width=1366, reader=True)
+def test_each_control_is_in_view_and_uncovered_when_it_has_the_focus(open_grid, crowded):
+    page = open_grid(width=1366, reader=True)
     controls = page.locator(".tt-session a, .tt-session button")
     assert controls.count() == 2 * len(crowded)
     hidden = []
@@ -156,8 +163,8 @@ def test_each_control_is_in_view_and_uncovered_when_it_has_the_focus(browser, li
     assert hidden == []
 
 
-def test_nine_rooms_fit_in_1366_pixels_and_the_idle_room_is_left_out(browser, live_server, crowded):
-    page = opened(browser, live_server, width=1366, reader=True)
+def test_nine_rooms_fit_in_1366_pixels_and_the_idle_room_is_left_out(open_grid, crowded):
+    page = open_grid(width=1366, reader=True)
     rooms = page.locator(".tt-room").all_inner_texts()
     assert rooms == [name for names in ROOMS.values() for name in names]
     assert page.evaluate(
@@ -170,8 +177,8 @@ def test_nine_rooms_fit_in_1366_pixels_and_the_idle_room_is_left_out(browser, li
     )
 
 
-def test_room_names_stay_in_view_when_the_day_scrolls(browser, live_server, crowded):
-    page = opened(browser, live_server, width=1366)
+def test_room_names_stay_in_view_when_the_day_scrolls(open_grid, crowded):
+    page = open_grid(width=1366)
     assert page.evaluate("window.scrollTo(0, 900); window.scrollY") == 900
     tops = page.locator(".tt-room").evaluate_all(
         "nodes => nodes.map(node => Math.round(node.getBoundingClientRect().top))"
@@ -185,8 +192,8 @@ def test_room_names_stay_in_view_when_the_day_scrolls(browser, live_server, crow
     assert covered == 0
 
 
-def test_each_box_tells_a_screen_reader_its_room_and_time(browser, live_server, crowded):
-    page = opened(browser, live_server, width=1366)
+def test_each_box_tells_a_screen_reader_its_room_and_time(open_grid, crowded):
+    page = open_grid(width=1366)
     found = page.locator(".tt-session").evaluate_all(
         """boxes => boxes.map(box => {
           const r = box.getBoundingClientRect(), middle = r.left + r.width / 2;
@@ -222,9 +229,9 @@ def test_each_box_tells_a_screen_reader_its_room_and_time(browser, live_server, 
     ids=["morning", "afternoon", "before", "next-day"],
 )
 def test_the_now_line_marks_the_current_time_only_during_the_day(
-    browser, live_server, crowded, moment, between
+    open_grid, crowded, moment, between
 ):
-    page = opened(browser, live_server, width=1366, moment=moment)
+    page = open_grid(width=1366, moment=moment)
     line = page.locator(".tt-now")
     if between is None:
         assert line.is_hidden()
@@ -244,10 +251,8 @@ def test_the_now_line_marks_the_current_time_only_during_the_day(
     )
 
 
-def test_the_now_line_moves_with_the_clock(browser, live_server, crowded):
-    page = opened(
-        browser, live_server, width=1366, moment=datetime(2025, 2, 10, 9, 30, tzinfo=PARIS)
-    )
+def test_the_now_line_moves_with_the_clock(open_grid, crowded):
+    page = open_grid(width=1366, moment=datetime(2025, 2, 10, 9, 30, tzinfo=PARIS))
     line = page.locator(".tt-now")
     before = line.evaluate("node => node.getBoundingClientRect().top")
     page.clock.run_for(timedelta(minutes=15).total_seconds() * 1000)
@@ -258,8 +263,8 @@ def test_the_now_line_moves_with_the_clock(browser, live_server, crowded):
     assert after - before == pytest.approx((half_hour - before) / 2, abs=1.5)
 
 
-def test_a_phone_gets_the_day_as_a_list_without_sideways_scroll(browser, live_server, crowded):
-    page = opened(browser, live_server, width=390, reader=True)
+def test_a_phone_gets_the_day_as_a_list_without_sideways_scroll(open_grid, crowded):
+    page = open_grid(width=390, reader=True)
     assert page.locator(".timetable").is_hidden()
     assert page.locator(".tt-idle").is_hidden()
     titles = page.locator(".timetable-list .session-title a").all_inner_texts()
@@ -271,12 +276,8 @@ def test_a_phone_gets_the_day_as_a_list_without_sideways_scroll(browser, live_se
 
 @pytest.mark.parametrize("width", [1366, 390])
 @pytest.mark.parametrize("reader", [False, True], ids=["visitor", "reader"])
-def test_the_grid_has_no_serious_accessibility_violations(
-    browser, live_server, crowded, width, reader
-):
-    page = opened(
-        browser,
-        live_server,
+def test_the_grid_has_no_serious_accessibility_violations(open_grid, crowded, width, reader):
+    page = open_grid(
         width=width,
         reader=reader,
         moment=datetime(2025, 2, 10, 9, 40, tzinfo=PARIS),
@@ -290,10 +291,8 @@ def test_the_grid_has_no_serious_accessibility_violations(
     assert serious == []
 
 
-def test_times_stay_on_the_left_when_a_narrow_window_scrolls_sideways(
-    browser, live_server, crowded
-):
-    page = opened(browser, live_server, width=900)
+def test_times_stay_on_the_left_when_a_narrow_window_scrolls_sideways(open_grid, crowded):
+    page = open_grid(width=900)
     scrolled = page.evaluate("window.scrollTo(10000, 600); [window.scrollX, window.scrollY]")
     assert scrolled[0] > 100 and scrolled[1] == 600
     times = page.locator(".tt-time").evaluate_all(
@@ -316,10 +315,9 @@ def test_times_stay_on_the_left_when_a_narrow_window_scrolls_sideways(
 
 
 def test_staff_see_a_reserved_room_as_a_box_named_by_its_room_that_clips_nothing(
-    browser, live_server, site, staff_user
+    page, live_server, site, staff_user
 ):
-    context = browser.new_context(viewport={"width": 1366, "height": 800}, locale="en-GB")
-    page = context.new_page()
+    page.set_viewport_size({"width": 1366, "height": 800})
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("staffer")
     page.get_by_label("Password").fill("pw-staffer-123")
@@ -331,4 +329,3 @@ def test_staff_see_a_reserved_room_as_a_box_named_by_its_room_that_clips_nothing
     assert reserved.get_by_role("link").inner_text() == "confidential meeting"
     assert "SECRET" not in page.locator(".timetable").inner_text()
     assert page.evaluate(CLIPPED) == []
-    context.close()
