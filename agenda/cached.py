@@ -471,7 +471,7 @@ def feed(request, parts: tuple, *, stamp, build, until=None, **answer):
 
 
 # Bump when what a card or grid cell shows changes other than through its template.
-CARD_FORMAT = 1
+CARD_FORMAT = 2
 
 
 @dataclass(eq=False)
