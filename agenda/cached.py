@@ -29,10 +29,10 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
-from agenda import conditional, ical
-from agenda.models import Session, SessionRole, Star, Summit
+from agenda import conditional, ical, seats
+from agenda.models import Registration, Session, SessionRole, Star, Summit
 from common import compression, recent, versions
 from people.models import Person
 
@@ -263,6 +263,49 @@ def personalise(request, body: bytes) -> bytes:
     return body
 
 
+SEATS = re.compile(rb"<!--seats:(\d+)-->")
+SEATS_MARK = b"<!--seats:"
+
+
+def seats_marker(session: Session) -> str:
+    """Where a shared rendering shows a session's seats; `seats_in` fills it in."""
+    return f"<!--seats:{session.pk}-->"
+
+
+def seats_line(state: seats.SeatState | None) -> str:
+    """A card's line about seats: the reader's own place first, else the seats left."""
+    if state is None or state.over:
+        return ""
+    if state.status == Registration.Status.CONFIRMED:
+        words, kind = gettext("You have a seat"), "seats seats-mine"
+    elif state.status == Registration.Status.WAITLISTED:
+        words = gettext("Number %(position)d on the waiting list") % {"position": state.position}
+        kind = "seats seats-mine"
+    elif state.left:
+        words = ngettext("%(count)d seat left", "%(count)d seats left", state.left) % {
+            "count": state.left
+        }
+        kind = "seats"
+    else:
+        words, kind = gettext("Full: waiting list open"), "seats seats-full"
+    return f'<p class="{kind}">{escape(words)}</p>'
+
+
+def seats_in(request, body: bytes) -> tuple[bytes, tuple]:
+    """The seats of each session a shared rendering shows with a marker, as they stand now
+    and with the reader's own place: they move with every registration, which leaves the
+    programme's version alone, so they are read for each request (one query, none for a
+    page without seats). Returns the body and what was put in (for an ETag)."""
+    if SEATS_MARK not in body:
+        return body, ()
+    states = seats.seat_states(
+        session_ids={int(pk) for pk in SEATS.findall(body)}, user=request.user
+    )
+    lines = {pk: seats_line(state).encode() for pk, state in states.items()}
+    filled = SEATS.sub(lambda match: lines.get(int(match[1]), b""), body)
+    return filled, tuple(sorted(lines.items()))
+
+
 @dataclass(frozen=True)
 class Whole:
     """A whole page as every visitor gets it: its bytes (with a placeholder for a CSRF token
@@ -348,10 +391,10 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
                 )
             ),
         )
-        if done.personal:
-            content = personalise(request, done.content)
+        if done.personal or SEATS_MARK in done.content:
+            content, _seats = seats_in(request, personalise(request, done.content))
             response = HttpResponse(content)
-            # The page carries this request's token: an ETag of its own.
+            # The page carries this request's token or seats: an ETag of its own.
             response["ETag"] = f'"{hashlib.md5(content).hexdigest()}"'
         else:
             response = HttpResponse(done.content)
@@ -370,9 +413,10 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
             if reader
             else shared.body(starred)
         )
+        body, seated = seats_in(request, body)
         response = HttpResponse(b"".join((before.encode(), body, after.encode())))
         # Worked out from what makes the page rather than from its megabytes.
-        made = repr((version(request), where, sorted(starred), before, after)).encode()
+        made = repr((version(request), where, sorted(starred), seated, before, after)).encode()
         response["ETag"] = f'"{hashlib.md5(made).hexdigest()}"'
     # A 304 answered here rather than by ConditionalGetMiddleware, so that it carries the
     # same policy: a browser keeps the headers of a 304 with the page it had.
@@ -450,7 +494,7 @@ def feed(request, parts: tuple, *, stamp, build, until=None, **answer):
 
 
 # Bump when what a card or grid cell shows changes other than through its template.
-CARD_FORMAT = 1
+CARD_FORMAT = 2
 
 
 @dataclass(eq=False)
