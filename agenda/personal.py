@@ -132,16 +132,18 @@ def clash_warning(
             "start": dateformat.format(timezone.localtime(other.start, zone), "H:i"),
             "end": dateformat.format(timezone.localtime(other.end, zone), "H:i"),
         }
-    earlier, later = sorted((item, other), key=lambda found: (found.start, found.end))
+    item_first = (item.start, item.end) <= (other.start, other.end)
+    gap = (other.start - item.end) if item_first else (item.start - other.end)
+    earlier, later = (item, other) if item_first else (other, item)
     places = (earlier.place, later.place)
     words = {
         "other": other.title,
-        "gap": (later.start - earlier.end) // timedelta(minutes=1),
+        "gap": gap // timedelta(minutes=1),
         "origin": scheduling.venue_name(earlier),
         "destination": scheduling.venue_name(later),
         "needed": travel.between(*(venue.pk if venue else None for venue in places)),
     }
-    if item is later:
+    if not item_first:
         return (
             _(
                 "Only %(gap)d min to get from %(origin)s to %(destination)s after “%(other)s”; "

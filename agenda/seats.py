@@ -366,7 +366,8 @@ def seat_states(*, session_ids: Iterable[int], user: User | AnonymousUser) -> di
     now = timezone.now()
     return {
         pk: SeatState(max(capacity - taken, 0), end <= now, status, position)
-        for pk, capacity, taken, end, status, position in sessions.values_list(
+        # django-stubs cannot see the fields annotated above.
+        for pk, capacity, taken, end, status, position in sessions.values_list(  # type: ignore[misc]
             "pk", "capacity", "seats_taken", "end", "my_status", "my_position"
         )
     }
