@@ -26,6 +26,12 @@ class ButtonForm(forms.Form):
         return self.cleaned_data["action"] or self.ACTIONS[0]
 
 
+class ReturnForm(forms.Form):
+    """The page a confirmation returns to."""
+
+    next = forms.CharField(required=False, max_length=NEXT_LENGTH)
+
+
 class StarForm(ButtonForm):
     ACTIONS = ("star", "unstar")
 

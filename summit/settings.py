@@ -136,6 +136,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "summit.language.switch",
+                "summit.context.current_summit",
             ],
         },
     },

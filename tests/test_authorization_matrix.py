@@ -322,7 +322,13 @@ MATRIX = {
     "me": LOGGED_IN,
     "me-calendar": LOGGED_IN,
     "me-star": every(POST_ONLY, SESSIONS),
-    "me-registration": every(POST_ONLY, SESSIONS),
+    # A GET asks before a seat or a place in line is given away.
+    "me-registration": {
+        "public session": LOGGED_IN,
+        "invitation session": "login 404 200 200 200",
+        "cancelled session": LOGGED_IN,
+        "missing session": "login 404 404 404 404",
+    },
     "me-meetings": LOGGED_IN,
     "me-meeting": {
         "confidential meeting": "login 404 200 200 200",

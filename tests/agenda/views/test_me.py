@@ -185,10 +185,7 @@ def test_a_seat_is_kept_when_the_session_moves_onto_another_and_the_clash_is_sho
     entry = agenda(client)["AI in health and science"]
     assert (entry.registration.status, entry.warnings) == (
         "confirmed",
-        [
-            "Amélie Durand is already in session “AI in health and science” "
-            "at Mon 10 Feb 10:30–12:00."
-        ],
+        ["Clashes with “Panel on trustworthy AI governance”, 10:00–11:00."],
     )
 
 

@@ -86,7 +86,7 @@ def test_the_session_page_offers_registration_and_shows_the_outcome(client, site
     assert "Register" in client.get("/ai/sessions/health/").content.decode()
     client.post(f"/me/registrations/{site['sessions']['health'].pk}/")
     content = client.get("/ai/sessions/health/").content.decode()
-    assert "You have a seat." in content and "Cancel my registration" in content
+    assert "You have a seat." in content and "Give up my seat" in content
     assert "29 seats left" in content
 
 
