@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from agenda.views import changes, exports, feeds, me, programme
 from meetings import views as meeting_views
 from people.accounts import LoginForm, SetPasswordForm
-from summit import language
+from summit import language, views
 from summit.views import PasswordResetView
 
 # Admin, feeds and the API are never language-prefixed; pages may be (/fr/...).
@@ -26,6 +26,7 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    path("media/<path:path>", views.media, name="media"),
     path("feeds/<str:token>.ics", feeds.personal_feed, name="personal-feed"),
     path("<slug:summit>/programme.ics", feeds.programme_feed, name="programme-feed"),
     path("<slug:summit>/sessions/<slug:slug>.ics", feeds.session_feed, name="session-feed"),
@@ -57,5 +58,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler403 = "summit.views.permission_denied"
 handler404 = "summit.views.not_found"
 handler500 = "summit.views.server_error"
