@@ -147,9 +147,16 @@ class ImageCheck:
                 _("Upload a %(kinds)s file."),
                 params={"kinds": ", ".join(sorted({k.upper() for k in accepted} - {"JPEG"}))},
             )
+        # A file already stored (the model validated again) is opened here: closed again.
+        was_closed = getattr(upload, "closed", False)
+        if was_closed:
+            upload.open("rb")
         upload.seek(0)
         data = upload.read()
-        upload.seek(0)
+        if was_closed:
+            upload.close()
+        else:
+            upload.seek(0)
         if kind == "svg":
             check_svg(data)
         elif not data.startswith(SIGNATURES[kind]) or (kind == "webp" and data[8:12] != b"WEBP"):
