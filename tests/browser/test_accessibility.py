@@ -30,9 +30,8 @@ def demo():
     person = session.roles.filter(person__is_public=True).first().person
     user = get_user_model().objects.get(username="rahul")
     meeting = Meeting.objects.filter(participants__person__user=user).first()
-    reset = "/accounts/reset/{}/{}/".format(
-        urlsafe_base64_encode(force_bytes(user.pk)), default_token_generator.make_token(user)
-    )
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    reset = f"/accounts/reset/{uid}/{default_token_generator.make_token(user)}/"
     home = f"/{summit.slug}/"
     return {
         "visitor": [
@@ -96,9 +95,7 @@ def open_as(browser, live_server, role, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("role", ["visitor", "attendee", "staff"])
-def test_every_page_has_no_serious_accessibility_violation(
-    browser, live_server, demo, role, width
-):
+def test_every_page_has_no_serious_accessibility_violation(browser, live_server, demo, role, width):
     context, page = open_as(browser, live_server, role, width)
     found = {}
     for path in demo[role]:
