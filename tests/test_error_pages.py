@@ -22,8 +22,8 @@ def test_a_missing_page_is_a_404_with_the_summits_navigation(client, site, setti
     assert text_of(page, "h1") == ["We cannot find that page"]
     assert text_of(page, "nav") == [
         "Programme Timetable People Changes",
-        "English Français",
-        "Home Programme People Calendar feed (.ics) API",
+        "ENEnglish FRFrançais",
+        "Calendar feed (.ics) API",
     ]
     assert '<a class="button" href="/ai/programme/">Browse the programme</a>' in page
 
