@@ -116,12 +116,32 @@ def test_a_summit_without_a_logo_gets_its_name_as_a_wordmark(client, site):
 
 def test_the_demo_summit_has_its_drawn_logo_and_colours_and_loading_again_keeps_them(db):
     summit = load_demo().summit
-    stored = summit.logo.name
+    stored = (summit.logo.name, summit.hero_image.name)
     assert (summit.primary_colour, summit.accent_colour) == ("#1d2b64", "#c8102e")
-    assert stored.startswith("summits/logos/ai-action-summit-2025") and stored.endswith(".svg")
+    assert re.fullmatch(r"summits/logos/ai-action-summit-2025\w*\.svg", stored[0])
+    assert re.fullmatch(r"summits/heroes/ai-action-summit-2025-preview\w*\.png", stored[1])
     identity.validate_logo(summit.logo)
+    identity.validate_hero(summit.hero_image)
     load_demo()
-    assert Summit.objects.get(pk=summit.pk).logo.name == stored
+    again = Summit.objects.get(pk=summit.pk)
+    assert (again.logo.name, again.hero_image.name) == stored
+
+
+def test_a_summit_with_a_scripted_logo_is_not_saved(site):
+    summit = site["summit"]
+    summit.logo = SimpleUploadedFile(
+        "logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
+    )
+    summit.primary_colour = "#ffffff"
+    with pytest.raises(ValidationError) as raised:
+        summit.full_clean()
+    assert raised.value.message_dict == {
+        "logo": ["An SVG logo may not run scripts (“onload”)."],
+        "primary_colour": [
+            "#ffffff is too light: white text on it (and it as text on white) needs a contrast "
+            "of at least 4.5:1, and it has 1.0:1. Choose a darker colour."
+        ],
+    }
 
 
 def test_an_uploaded_logo_is_served_as_an_image_that_runs_nothing(client, site):
