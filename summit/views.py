@@ -3,6 +3,7 @@ import math
 from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.db import DatabaseError
 from django.http import FileResponse, Http404, JsonResponse
@@ -58,7 +59,11 @@ MEDIA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-an
 def media(request, path):
     """An uploaded image (a summit's logo or hero image), typed by its checked extension."""
     kind = identity.CONTENT_TYPES.get(identity.extension(path))
-    if kind is None or not default_storage.exists(path):
+    try:
+        found = kind is not None and default_storage.exists(path)
+    except SuspiciousFileOperation:  # a path that leads out of the uploads
+        found = False
+    if not found:
         raise Http404("No such file.")
     response = FileResponse(default_storage.open(path), content_type=kind)
     response["Content-Security-Policy"] = MEDIA_POLICY

@@ -159,7 +159,15 @@ def test_an_uploaded_logo_is_served_as_an_image_that_runs_nothing(client, site):
     )
 
 
-@pytest.mark.parametrize("path", ["/media/summits/none.svg", "/media/../settings.py", "/media/x"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/summits/none.svg",
+        "/media/x",
+        "/media/summits/..%2F..%2Fsecret.png",
+        "/media/%2Fetc%2Fpasswd.png",
+    ],
+)
 def test_a_missing_or_unknown_media_file_is_a_404(client, db, path):
     assert client.get(path).status_code == 404
 
