@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import defaults
+from django.views.decorators.http import require_safe
 
 from agenda import cached, identity
 from common.clients import client_address
@@ -56,6 +57,7 @@ def server_error(request):
 MEDIA_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
 
 
+@require_safe
 def media(request, path):
     """An uploaded image (a summit's logo or hero image), typed by its checked extension."""
     kind = identity.CONTENT_TYPES.get(identity.extension(path))

@@ -349,6 +349,8 @@ MATRIX = {
     "schedule-xml": EVERYONE,
     "schedule-json": EVERYONE,
     "changes-feed": EVERYONE,
+    # Uploaded images (a summit's logo): public; a file that is not there is not there.
+    "media": NOBODY,
     # API
     "api-root": EVERYONE,
     "api-schema": EVERYONE,
@@ -519,7 +521,13 @@ def routes():
 
 
 ROUTES = routes()
-PLACEHOLDERS = {"summit": "ai", "uidb64": "MQ", "token": "set-password", "url": "nowhere/"}
+PLACEHOLDERS = {
+    "summit": "ai",
+    "uidb64": "MQ",
+    "token": "set-password",
+    "url": "nowhere/",
+    "path": "summits/logos/none.svg",
+}
 ADMIN_ROUTE = re.compile(r"^/admin/(\w+)/(\w+)/")
 
 

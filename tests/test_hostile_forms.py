@@ -127,6 +127,7 @@ PAGES = {
     "schedule-xml": lambda c: {"summit": "ai"},
     "schedule-json": lambda c: {"summit": "ai"},
     "changes-feed": lambda c: {"summit": "ai"},
+    "media": lambda c: {"path": "summits/logos/none.svg"},
 }
 
 

@@ -120,6 +120,8 @@ def values(name, params, world, token):
             found[param] = "meetings"
         elif param == "url":
             found[param] = "meetings/meeting/nowhere"
+        elif param == "path":
+            found[param] = "summits/logos/none.svg"
         else:
             raise AssertionError(f"route {name} has a parameter the test does not cover: {param}")
     return found

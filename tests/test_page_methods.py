@@ -20,6 +20,7 @@ ARGUMENTS = {
     "id": 1,
     "uidb64": "MQ",
     "app_label": "agenda",
+    "path": "summits/logos/logo.svg",
 }
 # Admin routes without a name: an item's bare address and an address it does not know.
 UNNAMED = ["/admin/agenda/session/1/", "/admin/no-such-page/"]
@@ -50,6 +51,7 @@ def test_every_route_outside_the_api_is_walked():
     names = {name for name, _path in ROUTES}
     assert {name for name in names if not name.startswith("admin:")} == {
         "current-summit",
+        "media",
         "me",
         "me-calendar",
         "me-star",
