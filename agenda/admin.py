@@ -69,6 +69,12 @@ class SummitAdmin(TextsAdmin, KeepsHistoryAdmin):
     date_hierarchy = "start_date"
     inlines = [VenueInline, TrackInline]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The browser's colour picker; it writes #rrggbb, which the model's validators check.
+        if db_field.name in {"primary_colour", "accent_colour"}:
+            kwargs["widget"] = forms.TextInput(attrs={"type": "color"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_urls(self):
         timetable = self.admin_site.admin_view(self.timetable_view)
         return [

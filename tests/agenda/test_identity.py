@@ -177,3 +177,19 @@ def test_the_admin_bears_the_summits_name(staff_client, site):
     assert re.findall(r"<title>(.*?)</title>", page) == ["Site administration | AI Action Summit"]
     assert '<a href="/admin/">AI Action Summit: programme staff</a>' in page
     assert "Django administration" not in page
+
+
+def test_staff_set_the_identity_in_the_summits_admin_page(staff_client, site):
+    page = staff_client.get(f"/admin/agenda/summit/{site['summit'].pk}/change/").content.decode()
+    inputs = {
+        name: kind
+        for kind, name in re.findall(
+            r'<input type="(\w+)" name="(\w+_colour|logo|hero_image)"', page
+        )
+    }
+    assert inputs == {
+        "primary_colour": "color",
+        "accent_colour": "color",
+        "logo": "file",
+        "hero_image": "file",
+    }
