@@ -82,6 +82,12 @@ class SummitAdmin(TextsAdmin, KeepsHistoryAdmin):
     date_hierarchy = "start_date"
     inlines = [VenueInline, TrackInline, KeyPersonInline]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The browser's colour picker; it writes #rrggbb, which the model's validators check.
+        if db_field.name in {"primary_colour", "accent_colour"}:
+            kwargs["widget"] = forms.TextInput(attrs={"type": "color"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_urls(self):
         timetable = self.admin_site.admin_view(self.timetable_view)
         return [
@@ -513,8 +519,14 @@ class ReleaseAdmin(ModelAdmin):
     list_select_related = ["summit", "published_by"]
     search_fields = ["note"]
     date_hierarchy = "published_at"
-    fields = ["summit", "number", "note", "published_at", "published_by", "changelog"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "summit",
+        "number",
+        "note",
+        "published_at",
+        "published_by",
+        "changelog",
+    )
 
     @admin.display(description=_("changelog"))
     def changelog(self, release):

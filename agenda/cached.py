@@ -31,7 +31,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from agenda import conditional, ical, seats
+from agenda import conditional, ical, identity, seats
 from agenda.models import Registration, Session, SessionRole, Star, Summit
 from common import compression, recent, versions
 from people.models import Person
@@ -378,7 +378,7 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
     `shareable`: each would fill the cache once."""
 
     reader = request.user.is_authenticated
-    where = (template, summit.pk, request.get_host(), reader, *parts)
+    where = (template, summit.pk, request.get_host(), request.is_secure(), reader, *parts)
     shared = rendered(
         request, where, lambda: Rendering.of(*build(), reader=reader), shareable=shareable
     )
@@ -468,6 +468,8 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
     # A 304 answered here rather than by ConditionalGetMiddleware, so that it carries the
     # same policy: a browser keeps the headers of a 304 with the page it had.
     response = get_conditional_response(request, etag=response["ETag"], response=response)
+    # A page served whole from the cache did not render the summit's colours this time.
+    identity.allow_style(request, summit.theme_css)
     if shared.hashes:
         response._csp_update = {"style-src": list(shared.hashes)}
     return response

@@ -23,9 +23,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
 
+from agenda import identity
 from agenda.models import KeyPerson, Room, Session, SessionRole, Summit, Track, TravelTime, Venue
 from agenda.scheduling import check_session, enforce
 from meetings.models import Meeting, MeetingParticipant
@@ -58,7 +60,16 @@ SECTIONS = {
     "about": ({"source", "illustrative"}, set()),
     "summit": (
         {"name", "slug", "start_date", "end_date", "time_zone"},
-        {"city", "tagline", "description", "key_people"},
+        {
+            "city",
+            "tagline",
+            "description",
+            "key_people",
+            "logo",
+            "hero_image",
+            "primary_colour",
+            "accent_colour",
+        },
     ),
     "venues": ({"slug", "name"}, {"address", "latitude", "longitude", "description"}),
     "travel_times": ({"origin", "destination", "minutes"}, set()),
@@ -142,7 +153,7 @@ def load_demo(path=DEFAULT_PATH, *, start: date | None = None) -> Summary:
     french = read(french_path(path)) if french_path(path).exists() else {}
     # The data file is English: its texts go to the English columns whatever the language.
     with transaction.atomic(), translation.override("en"):
-        return DemoLoader(data, start=start, french=french).load()
+        return DemoLoader(data, start=start, french=french, folder=Path(path).parent).load()
 
 
 def whole_weeks(*, planned: date, wanted: date) -> timedelta:
@@ -274,8 +285,9 @@ def coordinate(value):
 
 
 class DemoLoader:
-    def __init__(self, data, *, start=None, french=None):
+    def __init__(self, data, *, start=None, french=None, folder=DEFAULT_PATH.parent):
         self.data = data
+        self.folder = folder
         self.french = french or {}
         self.start = start
         # Set from the summit's own dates once they are read.
@@ -333,9 +345,25 @@ class DemoLoader:
                 "time_zone": entry["time_zone"],
                 "tagline": entry.get("tagline", ""),
                 "description": entry.get("description", ""),
+                "primary_colour": entry.get("primary_colour", identity.DEFAULT_PRIMARY),
+                "accent_colour": entry.get("accent_colour", identity.DEFAULT_ACCENT),
             },
         )
         self.summary.summit = self.summit
+        self.load_images(entry)
+
+    def load_images(self, entry):
+        """The summit's logo and hero image, files beside the data file: stored once, and
+        again only when the stored copy is gone."""
+        for name_of_field in ("logo", "hero_image"):
+            name = entry.get(name_of_field)
+            stored = getattr(self.summit, name_of_field)
+            if not name or (stored and stored.storage.exists(stored.name)):
+                continue
+            source = self.folder / name
+            if not source.is_file():
+                raise InvalidDemoData(f"[summit] {name_of_field}: no file {source}.")
+            getattr(self.summit, name_of_field).save(name, ContentFile(source.read_bytes()))
 
     def load_venues(self):
         for entry in entries(self.data, "venues", "slug"):

@@ -78,7 +78,7 @@ def build(*, day: date, zone: tzinfo, rooms: Iterable[Room], sessions: Sequence[
     grid = Grid()
     column_of: dict[int | None, int] = {}
     used = {session.room_id for session in sessions}
-    shown = []
+    shown: list[Room] = []
     for room in rooms:
         (shown if room.pk in used or not sessions else grid.idle).append(room)
     for column, room in enumerate(shown, start=2):

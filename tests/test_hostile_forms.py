@@ -128,6 +128,7 @@ PAGES = {
     "schedule-json": lambda c: {"summit": "ai"},
     "changes-feed": lambda c: {"summit": "ai"},
     "thumbnail": lambda c: {"name": "virkkunen.jpg"},
+    "media": lambda c: {"path": "logos/none.svg"},
 }
 
 

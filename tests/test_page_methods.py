@@ -21,6 +21,7 @@ ARGUMENTS = {
     "uidb64": "MQ",
     "app_label": "agenda",
     "name": "photo.jpg",
+    "path": "logos/logo.svg",
 }
 # Admin routes without a name: an item's bare address and an address it does not know.
 UNNAMED = ["/admin/agenda/session/1/", "/admin/no-such-page/"]
@@ -51,6 +52,7 @@ def test_every_route_outside_the_api_is_walked():
     names = {name for name, _path in ROUTES}
     assert {name for name in names if not name.startswith("admin:")} == {
         "current-summit",
+        "media",
         "me",
         "me-calendar",
         "me-star",
