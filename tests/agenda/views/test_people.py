@@ -129,10 +129,8 @@ def test_a_filter_that_cannot_be_is_shown_beside_its_field(client, site):
 
 
 def test_the_directory_finds_people_by_name_accents_and_case_aside(client, site):
-    PersonFactory(name="Stéphane Séjourné", slug="sejourne")
-    SessionRoleFactory(
-        session=site["sessions"]["visit"], person=Person.objects.get(slug="sejourne")
-    )
+    sejourne = PersonFactory(name="Stéphane Séjourné", slug="sejourne")
+    SessionRoleFactory(session=site["sessions"]["visit"], person=sejourne)
     assert names(client.get("/ai/people/?name=SEJOURNE")) == {"Stéphane Séjourné"}
     assert names(client.get("/ai/people/?name=virk")) == {"Henna Virkkunen"}
     # By name only: an organisation's name finds nobody.
