@@ -9,7 +9,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from common.search import matching
 from common.text import LONG_TEXT_LENGTH, long_text_checks
+from common.translated import columns
 from common.versions import VersionedQuerySet
 from people import photos
 
@@ -50,6 +52,12 @@ class PersonQuerySet(VersionedQuerySet["Person"]):
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """People whose profile the user may see: public ones, themselves, and all for staff."""
         return self.filter(visible_condition(user))
+
+    def search(self, text: str) -> Self:
+        """Name, job title or organisation in any language; case and accents aside."""
+        return self.filter(
+            matching(["name", *columns("position"), *columns("organisation__name")], text)
+        )
 
 
 def visible_condition(user: User | AnonymousUser, path: str = "") -> Q:

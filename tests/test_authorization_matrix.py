@@ -319,6 +319,7 @@ MATRIX = {
     "agenda:people": EVERYONE,
     "agenda:person": PEOPLE,
     "agenda:changes": EVERYONE,
+    "agenda:search": EVERYONE,
     "me": LOGGED_IN,
     "me-calendar": LOGGED_IN,
     "me-star": every(POST_ONLY, SESSIONS),

@@ -67,6 +67,7 @@ def test_every_route_outside_the_api_is_walked():
         "agenda:people",
         "agenda:person",
         "agenda:changes",
+        "agenda:search",
         "changes-feed",
         "personal-feed",
         "programme-feed",

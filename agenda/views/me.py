@@ -187,10 +187,15 @@ def calendar(request):
         secret = request.session.get(NEW_SECRET)
     else:
         secret = request.session.pop(NEW_SECRET, None)
-    new_links = None
+    new_links = qr_code = None
     if secret:
         path = reverse("personal-feed", kwargs={"token": secret})
         new_links = calendar_links.for_path(request, path, _("My summit agenda"))
+        # A phone's camera offers to subscribe to a webcal:// link (an https one would
+        # download the calendar once).
+        qr_code = calendar_links.qr_code(
+            new_links.webcal, title=_("QR code of your new calendar link")
+        )
     return render(
         request,
         "me/calendar.html",
@@ -198,6 +203,10 @@ def calendar(request):
             "form": creating,
             "tokens": request.user.feed_tokens.all(),
             "new_links": new_links,
+            "qr_code": qr_code,
+            "new_links_fields": (
+                [("https", new_links.https), ("webcal", new_links.webcal)] if new_links else []
+            ),
             "has_person": hasattr(request.user, "person"),
         },
     )

@@ -43,6 +43,27 @@ def announced_meetings(summit, user, filters):
     return list(meetings.with_participants(user))
 
 
+def subscription(request, summit, filters) -> tuple[calendar_links.FeedLinks, str]:
+    """The feed that holds what a filtered programme shows, and what it holds: "all" (no
+    filter), "track" or "person" (a feed of exactly that), or "whole" (the filters have no
+    feed of their own: the whole programme, said plainly)."""
+    chosen = (
+        {name: value for name, value in filters.form.cleaned_data.items() if value}
+        if filters.form.is_valid()
+        else None
+    )
+    if chosen is not None and set(chosen) == {"track"}:
+        track = chosen["track"]
+        path = reverse("track-feed", args=[summit.slug, track.slug])
+        return calendar_links.for_path(request, path, f"{summit.name} — {track.name}"), "track"
+    if chosen is not None and set(chosen) == {"person"}:
+        person = chosen["person"]
+        path = reverse("person-feed", args=[summit.slug, person.slug])
+        return calendar_links.for_path(request, path, f"{person.name} — {summit.name}"), "person"
+    path = reverse("programme-feed", args=[summit.slug])
+    return calendar_links.for_path(request, path, summit.name), "all" if chosen == {} else "whole"
+
+
 @require_safe
 def current_summit(request):
     summit = Summit.objects.current()
@@ -103,11 +124,7 @@ def programme(request, summit):
             templates={"card": "agenda/_session_card.html"},
         )
         found += announced_meetings(summit, request.user, filters)
-        track = filters.form.cleaned_data.get("track") if filters.form.is_valid() else None
-        track_feed = None
-        if track is not None:
-            path = reverse("track-feed", args=[summit.slug, track.slug])
-            track_feed = calendar_links.for_path(request, path, f"{summit.name} — {track.name}")
+        feed, feed_scope = subscription(request, summit, filters)
         return cached.head(cached.tracks_of(summit, found)), render_to_string(
             "agenda/_programme.html",
             {
@@ -115,10 +132,8 @@ def programme(request, summit):
                 "filters": filters,
                 "days": timetable.group_by_day_and_time(found, summit),
                 "found": len(found),
-                "feed": calendar_links.for_path(
-                    request, reverse("programme-feed", args=[summit.slug]), summit.name
-                ),
-                "track_feed": track_feed,
+                "feed": feed,
+                "feed_scope": feed_scope,
                 "without_person": urlencode(
                     [
                         (name, value)
@@ -226,5 +241,6 @@ def session_detail(request, summit, slug):
             "duration": (session.end - session.start) // timedelta(minutes=1),
             "tracks": timetable.tracks_of([session]),
             "feed": calendar_links.for_path(request, path, session.title),
+            "event": calendar_links.for_session(request, session),
         },
     )
