@@ -156,8 +156,15 @@ def test_the_header_search_finds_sessions_and_people(browser, live_server, site,
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     page.goto(f"{live_server.url}/ai/")
-    page.get_by_role("searchbox", name="Search sessions and people").fill("virkkunen")
-    page.get_by_role("search", name="Search the summit").get_by_role("button").click()
+    if width < 1024:
+        # Phones keep the header short: its navigation leads to the search page's own box.
+        assert not page.get_by_role("search", name="Search the summit").is_visible()
+        page.locator(".site-header").get_by_role("link", name="Search", exact=True).click()
+        page.wait_for_url("**/ai/search/")
+        page.get_by_role("searchbox", name="Sessions and people").fill("virkkunen")
+    else:
+        page.get_by_role("searchbox", name="Search sessions and people").fill("virkkunen")
+    page.get_by_role("search").get_by_role("button", name="Search").click()
     page.wait_for_url("**/ai/search/?q=virkkunen")
     assert page.locator("h1").inner_text() == "Search"
     assert page.locator(".people .card-title").all_inner_texts() == ["Henna Virkkunen"]
