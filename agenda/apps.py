@@ -9,6 +9,7 @@ class AgendaConfig(AppConfig):
     def ready(self):
         from agenda import signals  # noqa: F401
         from agenda.models import (
+            Registration,
             Release,
             Room,
             Session,
@@ -18,7 +19,8 @@ class AgendaConfig(AppConfig):
             TravelTime,
             Venue,
         )
-        from common import versions
+        from common import history, versions
 
         # A release names the programme in the exports: publishing one moves the version.
         versions.watch(Summit, Venue, TravelTime, Room, Track, Session, SessionRole, Release)
+        history.track(Session, SessionRole, Registration, Room)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_filters",
+    "simple_history",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -94,6 +95,9 @@ MIDDLEWARE = [
     "summit.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the login is known: every edit made in a request (admin, API, staff pages) is
+    # recorded with who made it.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "agenda.middleware.SummitTimezoneMiddleware",
