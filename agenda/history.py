@@ -18,6 +18,14 @@ def deleted_sessions() -> Any:
     return deleted(Session).select_related("history_user")
 
 
+def deleted_relations(record: Any) -> tuple[list[SessionRole], list[Registration]]:
+    """The roles and registrations deleted with the session of `record`, as they were."""
+    return (
+        [row.instance for row in deleted_with(record, SessionRole, "session")],
+        [row.instance for row in deleted_with(record, Registration, "session")],
+    )
+
+
 def restore_session(*, history_id: int) -> Session:
     """Bring back the session deleted in this record, with the roles and registrations that
     went with it, or refuse (ValidationError) and write nothing: its room booked since, a
@@ -28,8 +36,7 @@ def restore_session(*, history_id: int) -> Session:
     with transaction.atomic():
         session: Session = record.instance
         reattach(session)
-        roles = [row.instance for row in deleted_with(record, SessionRole, "session")]
-        registrations = [row.instance for row in deleted_with(record, Registration, "session")]
+        roles, registrations = deleted_relations(record)
         # Someone deleted since is left out.
         people = Person.objects.in_bulk([item.person_id for item in [*roles, *registrations]])
         roles = [role for role in roles if role.person_id in people]

@@ -19,6 +19,11 @@ def deleted_meetings() -> Any:
     return deleted(Meeting).select_related("history_user")
 
 
+def deleted_participants(record: Any) -> list[MeetingParticipant]:
+    """The participants deleted with the meeting of `record`, as they were."""
+    return [row.instance for row in deleted_with(record, MeetingParticipant, "meeting")]
+
+
 def restore_meeting(*, history_id: int) -> Meeting:
     """Bring back the meeting deleted in this record, with its participants, or refuse
     (ValidationError) and write nothing: its room booked since, a participant elsewhere at
@@ -29,9 +34,7 @@ def restore_meeting(*, history_id: int) -> Meeting:
     with transaction.atomic():
         meeting: Meeting = record.instance
         reattach(meeting)
-        participants = [
-            row.instance for row in deleted_with(record, MeetingParticipant, "meeting")
-        ]
+        participants = deleted_participants(record)
         people = Person.objects.in_bulk([item.person_id for item in participants])
         participants = [item for item in participants if item.person_id in people]
         meeting.validate_constraints()

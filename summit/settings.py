@@ -249,6 +249,10 @@ if "mypy" in sys.modules:
         "django.contrib.admin.apps.SimpleAdminConfig"
     )
 
+# The record of every edit (django-simple-history, common/history.py) is read in the admin;
+# nothing is reverted from there (a deleted row comes back through "Recover deleted").
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
