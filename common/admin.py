@@ -5,6 +5,7 @@ again with a value that is no id queries the database with it, a list of ids pas
 is compared in SQLite, which cannot hold them, and so is a search of any length (SQLite
 gives up on a LIKE pattern past 50,000 bytes)."""
 
+import dataclasses
 from datetime import datetime
 
 from django import forms
@@ -241,8 +242,9 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def changelist_view(self, request, extra_context=None):
         if self.restorable and self.may_restore(request):
-            info = self.model._meta.app_label, self.model._meta.model_name
-            extra_context = {**(extra_context or {}), "deleted_url": "admin:%s_%s_deleted" % info}
+            opts = self.model._meta
+            deleted_url = f"admin:{opts.app_label}_{opts.model_name}_deleted"
+            extra_context = {**(extra_context or {}), "deleted_url": deleted_url}
         return super().changelist_view(request, extra_context)
 
     def deleted_view(self, request):
@@ -284,8 +286,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
                     request,
                     _("“%(item)s” is back, as it was when it was deleted.") % {"item": restored},
                 )
-                info = opts.app_label, opts.model_name
-                return redirect("admin:%s_%s_change" % info, restored.pk)
+                return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", restored.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": opts,
@@ -339,6 +340,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
                 delta = previous.diff_against(
                     current, excluded_fields=texts, foreign_keys_are_objs=foreign_keys_are_objs
                 )
+                # A text never written (NULL) and one left empty read the same.
+                changes = [
+                    change for change in delta.changes if {change.old, change.new} - {None, ""}
+                ]
+                delta = dataclasses.replace(delta, changes=changes)
                 helper = self.get_historical_record_context_helper(request, previous)
                 previous.history_delta_changes = helper.context_for_delta_changes(delta)
             previous = current

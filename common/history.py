@@ -79,9 +79,7 @@ def reattach(instance: models.Model) -> None:
         if field.null:
             setattr(instance, field.attname, None)
         else:
-            missing.append(
-                _("Its %(field)s no longer exists.") % {"field": field.verbose_name}
-            )
+            missing.append(_("Its %(field)s no longer exists.") % {"field": field.verbose_name})
     if missing:
         raise ValidationError(missing)
 
