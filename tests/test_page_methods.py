@@ -20,6 +20,7 @@ ARGUMENTS = {
     "id": 1,
     "uidb64": "MQ",
     "app_label": "agenda",
+    "history_id": 1,
 }
 # Admin routes without a name: an item's bare address and an address it does not know.
 UNNAMED = ["/admin/agenda/session/1/", "/admin/no-such-page/"]
