@@ -38,7 +38,9 @@ def restore_session(*, history_id: int) -> Session:
         reattach(session)
         roles, registrations = deleted_relations(record)
         # Someone deleted since is left out.
-        people = Person.objects.in_bulk([item.person_id for item in [*roles, *registrations]])
+        people = Person.objects.in_bulk(
+            [role.person_id for role in roles] + [item.person_id for item in registrations]
+        )
         roles = [role for role in roles if role.person_id in people]
         registrations = [item for item in registrations if item.person_id in people]
         session.seats_taken = sum(
