@@ -183,6 +183,8 @@ class ReadableChanges(HistoricalRecordContextHelper):
 
     def prepare_delta_change_value(self, change, value):
         field = self.model._meta.get_field(change.field)
+        if value is None or value == "":
+            return "—"
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         if isinstance(value, datetime):
