@@ -201,6 +201,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
     Whoever may not see a row (`get_queryset`, the view permission) may not see its
     history either, nor that of a deleted row they could not see (`may_see_deleted`)."""
 
+    object_history_template = "admin/history/object_history.html"
     object_history_list_template = "admin/history/object_history_list.html"
     history_version_template = "admin/history/version.html"
 
