@@ -21,8 +21,8 @@ def deleted_sessions() -> Any:
 def deleted_relations(record: Any) -> tuple[list[SessionRole], list[Registration]]:
     """The roles and registrations deleted with the session of `record`, as they were."""
     return (
-        [row.instance for row in deleted_with(record, SessionRole, "session")],
-        [row.instance for row in deleted_with(record, Registration, "session")],
+        [row.history_object for row in deleted_with(record, SessionRole, "session")],
+        [row.history_object for row in deleted_with(record, Registration, "session")],
     )
 
 
@@ -34,7 +34,7 @@ def restore_session(*, history_id: int) -> Session:
     if record is None:
         raise ValidationError(_("This session is not deleted, or no longer."))
     with transaction.atomic():
-        session: Session = record.instance
+        session: Session = record.history_object
         reattach(session)
         roles, registrations = deleted_relations(record)
         # Someone deleted since is left out.

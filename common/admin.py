@@ -257,7 +257,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         records = [
             record
             for record in self.deleted_records()
-            if self.may_see_deleted(request, record.instance)
+            if self.may_see_deleted(request, record.history_object)
         ]
         opts = self.model._meta
         context = {
@@ -275,7 +275,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if not self.may_restore(request):
             raise PermissionDenied
         record = self.deleted_records().filter(history_id=history_id).first()
-        if record is None or not self.may_see_deleted(request, record.instance):
+        if record is None or not self.may_see_deleted(request, record.history_object):
             raise Http404
         opts = self.model._meta
         if request.method == "POST":
@@ -295,7 +295,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             "opts": opts,
             "record": record,
             "relations": self.relations_of(record),
-            "title": _("Restore “%(item)s”?") % {"item": record.instance},
+            "title": _("Restore “%(item)s”?") % {"item": record.history_object},
         }
         return TemplateResponse(request, "admin/history/restore.html", context)
 
@@ -319,7 +319,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
             record = last.first()
             if record is None:
                 raise Http404
-            obj = record.instance
+            obj = record.history_object
             if not self.may_see_deleted(request, obj):
                 raise PermissionDenied
         if not self.has_view_or_change_permission(request, obj):
@@ -365,7 +365,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if record is None:
             raise Http404
         texts = translated_fields(self.model)
-        version = record.instance
+        version = record.history_object
         fields = [
             (capfirst(field.verbose_name), self.version_value(version, field))
             for field in opts.concrete_fields

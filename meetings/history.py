@@ -21,7 +21,7 @@ def deleted_meetings() -> Any:
 
 def deleted_participants(record: Any) -> list[MeetingParticipant]:
     """The participants deleted with the meeting of `record`, as they were."""
-    return [row.instance for row in deleted_with(record, MeetingParticipant, "meeting")]
+    return [row.history_object for row in deleted_with(record, MeetingParticipant, "meeting")]
 
 
 def restore_meeting(*, history_id: int) -> Meeting:
@@ -32,7 +32,7 @@ def restore_meeting(*, history_id: int) -> Meeting:
     if record is None:
         raise ValidationError(_("This meeting is not deleted, or no longer."))
     with transaction.atomic():
-        meeting: Meeting = record.instance
+        meeting: Meeting = record.history_object
         reattach(meeting)
         participants = deleted_participants(record)
         people = Person.objects.in_bulk([item.person_id for item in participants])

@@ -282,3 +282,33 @@ def test_a_deleted_meeting_comes_back_with_its_participants(programme):
         ("Henna Virkkunen", "accepted")
     ]
     assert (restored.status, restored.room) == (Meeting.Status.CONFIRMED, programme["shed"])
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_deleted_sessions_page_takes_the_same_queries_for_any_number(
+    staff_client, programme, django_assert_num_queries, count
+):
+    for _ in range(count):
+        SessionFactory(room=programme["nef"], start=paris(11, 8)).delete()
+    staff_client.get(reverse("admin:agenda_session_deleted"))  # the login's session, cached
+
+    with django_assert_num_queries(4):
+        response = staff_client.get(reverse("admin:agenda_session_deleted"))
+
+    assert len(response.context["records"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_a_history_page_takes_the_same_queries_for_any_number_of_versions(
+    staff_client, programme, django_assert_num_queries, count
+):
+    panel = programme["panel"]
+    for number in range(count):
+        panel.capacity = 10 + number
+        panel.save()
+    staff_client.get(reverse("admin:agenda_session_history", args=[panel.pk]))
+
+    with django_assert_num_queries(7):
+        response = staff_client.get(reverse("admin:agenda_session_history", args=[panel.pk]))
+
+    assert response.context["page_obj"].paginator.count == count + 1
