@@ -11,6 +11,8 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import get_content_type_for_model
 from django.contrib.admin.utils import display_for_field, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -327,7 +329,16 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return obj
 
     def history_view(self, request, object_id, extra_context=None):
-        self.visible_subject(request, object_id)
+        subject = self.visible_subject(request, object_id)
+        # Beside the versions, what the admin and the API noted in words ("Moved from ...").
+        notes = (
+            LogEntry.objects.filter(
+                object_id=str(subject.pk), content_type=get_content_type_for_model(self.model)
+            )
+            .select_related("user")
+            .order_by("-action_time")[:100]
+        )
+        extra_context = {**(extra_context or {}), "notes": notes}
         return super().history_view(request, object_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):

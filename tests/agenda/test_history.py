@@ -308,7 +308,7 @@ def test_a_history_page_takes_the_same_queries_for_any_number_of_versions(
         panel.save()
     staff_client.get(reverse("admin:agenda_session_history", args=[panel.pk]))
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = staff_client.get(reverse("admin:agenda_session_history", args=[panel.pk]))
 
     assert response.context["page_obj"].paginator.count == count + 1
