@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agenda import scheduling
-from agenda.models import Registration, Session, SessionRole
+from agenda.models import Registration, Removal, Session, SessionRole
 from common.history import deleted, deleted_with, mark_restored, reattach
 from people.models import Person
 
@@ -60,4 +60,8 @@ def restore_session(*, history_id: int) -> Session:
         for row in [*roles, *registrations]:
             mark_restored(row)
             row.save(force_insert=True)
+        # Syncing clients are no longer told to drop it: they get it as changed.
+        Removal.objects.filter(
+            kind=Removal.Kind.SESSION, reason=Removal.Reason.DELETED, object_id=session.pk
+        ).delete()
     return session

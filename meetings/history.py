@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from agenda.models import Removal
 from common.conflicts import enforce
 from common.history import deleted, deleted_with, mark_restored, reattach
 from meetings import scheduling
@@ -55,4 +56,8 @@ def restore_meeting(*, history_id: int) -> Meeting:
         for row in participants:
             mark_restored(row)
             row.save(force_insert=True)
+        # Syncing clients are no longer told to drop it: they get it as changed.
+        Removal.objects.filter(
+            kind=Removal.Kind.MEETING, reason=Removal.Reason.DELETED, object_id=meeting.pk
+        ).delete()
     return meeting

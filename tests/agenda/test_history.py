@@ -5,7 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from agenda.history import deleted_sessions, restore_session
-from agenda.models import Registration, Session, SessionRole
+from agenda.models import Registration, Removal, Session, SessionRole
 from common.history import history_of
 from meetings.history import deleted_meetings, restore_meeting
 from meetings.models import Meeting
@@ -56,6 +56,7 @@ def test_a_deleted_session_comes_back_with_its_people_registrations_and_both_tit
     ]
     assert (restored.seats_taken, restored.sequence) == (1, sequence + 1)
     assert list(deleted_sessions()) == []
+    assert not Removal.objects.filter(kind="session", object_id=pk).exists()
 
 
 def test_a_role_removed_before_the_deletion_stays_removed(clock, programme):
