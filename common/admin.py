@@ -7,6 +7,7 @@ gives up on a LIKE pattern past 50,000 bytes)."""
 
 import dataclasses
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -203,7 +204,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     Whoever may not see a row (`get_queryset`, the view permission) may not see its
     history either, nor that of a deleted row they could not see (`may_see_deleted`)."""
 
-    object_history_template = "admin/history/object_history.html"
+    # Typed as loosely as django-stubs types it on ModelAdmin, beside which it is mixed.
+    object_history_template: Any = "admin/history/object_history.html"
     object_history_list_template = "admin/history/object_history_list.html"
     history_version_template = "admin/history/version.html"
 
