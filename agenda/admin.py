@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from agenda import scheduling, seats
+from agenda import history, scheduling, seats
 from agenda.admin_forms import (
     ConflictCheckedForm,
     PeopleConflictFormSet,
@@ -33,7 +33,7 @@ from agenda.models import (
     Venue,
 )
 from agenda.views import release_preview, timetable_editor
-from common.admin import ModelAdmin, TabularInline, TextsAdmin
+from common.admin import HistoryAdmin, ModelAdmin, TabularInline, TextsAdmin
 
 
 class KeepsHistoryAdmin(ModelAdmin):
@@ -154,7 +154,7 @@ class TravelTimeAdmin(ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(TextsAdmin, ModelAdmin):
+class RoomAdmin(TextsAdmin, HistoryAdmin, ModelAdmin):
     list_display = ["name", "venue", "capacity", "position"]
     list_filter = ["venue__summit", "venue"]
     search_fields = ["name", "venue__name"]
@@ -253,7 +253,7 @@ class HasConflictsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(TextsAdmin, KeepsHistoryAdmin, ScheduledItemAdmin):
+class SessionAdmin(TextsAdmin, KeepsHistoryAdmin, HistoryAdmin, ScheduledItemAdmin):
     form = SessionForm
     list_display = [
         "title",
@@ -305,6 +305,25 @@ class SessionAdmin(TextsAdmin, KeepsHistoryAdmin, ScheduledItemAdmin):
     def conflicts_of(self, session):
         return scheduling.check_session(session=session)
 
+    restorable = True
+    change_list_template = "admin/history/change_list.html"
+
+    def deleted_records(self):
+        return history.deleted_sessions()
+
+    def restore(self, history_id):
+        return history.restore_session(history_id=history_id)
+
+    def relations_of(self, record):
+        roles, registrations = history.deleted_relations(record)
+        return [
+            *(f"{role.person} ({role.get_role_display()})" for role in roles),
+            *(
+                f"{registration.person}: {registration.get_status_display()}"
+                for registration in registrations
+            ),
+        ]
+
     @admin.action(description=_("Cancel the selected sessions"), permissions=["change"])
     def cancel_sessions(self, request, queryset):
         count = queryset.cancel()
@@ -352,7 +371,7 @@ class SessionAdmin(TextsAdmin, KeepsHistoryAdmin, ScheduledItemAdmin):
 
 
 @admin.register(SessionRole)
-class SessionRoleAdmin(ModelAdmin):
+class SessionRoleAdmin(HistoryAdmin, ModelAdmin):
     list_display = ["person", "role", "session"]
     list_filter = ["role", "session__summit"]
     search_fields = ["person__name", "session__title"]
@@ -400,7 +419,7 @@ class DirectRegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ModelAdmin):
+class RegistrationAdmin(HistoryAdmin, ModelAdmin):
     """Staff register someone directly (a seat if free, else first in line) and cancel
     registrations; the seat count and the waiting list follow the same rules as the site."""
 

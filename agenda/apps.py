@@ -10,6 +10,7 @@ class AgendaConfig(AppConfig):
         from agenda import signals  # noqa: F401
         from agenda.models import (
             KeyPerson,
+            Registration,
             Release,
             Room,
             Session,
@@ -19,9 +20,10 @@ class AgendaConfig(AppConfig):
             TravelTime,
             Venue,
         )
-        from common import versions
+        from common import history, versions
 
         # A release names the programme in the exports: publishing one moves the version.
         versions.watch(
             Summit, Venue, TravelTime, Room, Track, Session, SessionRole, KeyPerson, Release
         )
+        history.track(Session, SessionRole, Registration, Room)

@@ -16,8 +16,8 @@ from agenda.admin_forms import (
     local_time,
 )
 from agenda.models import Room, Venue
-from common.admin import ModelAdmin, TabularInline, TextsAdmin
-from meetings import lifecycle, scheduling
+from common.admin import HistoryAdmin, ModelAdmin, TabularInline, TextsAdmin
+from meetings import history, lifecycle, scheduling
 from meetings.models import Meeting, MeetingParticipant, MeetingTransition
 
 
@@ -98,7 +98,7 @@ class TransitionInline(TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TextsAdmin, ScheduledItemAdmin):
+class MeetingAdmin(TextsAdmin, HistoryAdmin, ScheduledItemAdmin):
     form = MeetingForm
     list_display = ["title", "status", "starts", "room", "venue", "confidentiality", "sequence"]
     list_filter = ["status", "confidentiality", "summit", "venue"]
@@ -129,6 +129,21 @@ class MeetingAdmin(TextsAdmin, ScheduledItemAdmin):
 
     def conflicts_of(self, meeting):
         return scheduling.check_meeting(meeting=meeting)
+
+    restorable = True
+    change_list_template = "admin/history/change_list.html"
+
+    def deleted_records(self):
+        return history.deleted_meetings()
+
+    def restore(self, history_id):
+        return history.restore_meeting(history_id=history_id)
+
+    def relations_of(self, record):
+        return [
+            f"{participant.person} ({participant.get_response_display()})"
+            for participant in history.deleted_participants(record)
+        ]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -210,7 +225,7 @@ class MeetingAdmin(TextsAdmin, ScheduledItemAdmin):
 
 
 @admin.register(MeetingParticipant)
-class MeetingParticipantAdmin(ModelAdmin):
+class MeetingParticipantAdmin(HistoryAdmin, ModelAdmin):
     """Answers across meetings. Staff answer for participants with the actions, which take
     the answer through the lifecycle like the participant's own."""
 

@@ -7,8 +7,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from common import versions
+        from common import history, versions
         from meetings import checks, signals  # noqa: F401
         from meetings.models import Meeting, MeetingParticipant
 
         versions.watch(Meeting, MeetingParticipant)
+        history.track(Meeting, MeetingParticipant)

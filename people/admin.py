@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from rest_framework.authtoken import admin as token_admin
 from rest_framework.authtoken.models import TokenProxy
 
-from common.admin import AnyInputMixin, ModelAdmin, TextsAdmin
+from common.admin import AnyInputMixin, HistoryAdmin, ModelAdmin, TextsAdmin
 from people import accounts, invitations
 from people.models import Delegation, Organisation, Person
 
@@ -58,7 +58,7 @@ class InviteForm(forms.Form):
 
 
 @admin.register(Person)
-class PersonAdmin(TextsAdmin, ModelAdmin):
+class PersonAdmin(TextsAdmin, HistoryAdmin, ModelAdmin):
     list_display = ["name", "position", "organisation", "country", "is_public", "user"]
     list_filter = ["is_public", "organisation__kind", "country", "organisation"]
     list_select_related = ["organisation", "user"]

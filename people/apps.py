@@ -7,8 +7,9 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self):
-        from common import versions
+        from common import history, versions
         from people import checks  # noqa: F401
         from people.models import Delegation, Organisation, Person
 
         versions.watch(Organisation, Person, Delegation)
+        history.track(Person)

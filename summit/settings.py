@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_filters",
+    "simple_history",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -97,6 +98,9 @@ MIDDLEWARE = [
     "summit.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the login is known: every edit made in a request (admin, API, staff pages) is
+    # recorded with who made it.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "agenda.middleware.SummitTimezoneMiddleware",
@@ -248,6 +252,10 @@ if "mypy" in sys.modules:
     INSTALLED_APPS[INSTALLED_APPS.index("summit.apps.SummitAdminConfig")] = (
         "django.contrib.admin.apps.SimpleAdminConfig"
     )
+
+# The record of every edit (django-simple-history, common/history.py) is read in the admin;
+# nothing is reverted from there (a deleted row comes back through "Recover deleted").
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -29,8 +29,11 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 from rest_framework.authtoken.models import Token
 
 from agenda import seats
+from agenda.history import deleted_sessions
 from agenda.models import AgendaChange, FeedToken, Registration, Release, Removal, Session, Star
 from agenda.publishing import publish
+from common.history import history_of
+from meetings.history import deleted_meetings
 from meetings.models import Meeting, MeetingParticipant, MeetingTransition
 from outbox.models import Email
 from people.models import Person
@@ -216,6 +219,11 @@ def build_world():
         traceback="",
     )
     Removal.objects.create(kind="session", object_id=MISSING_ID, summit=summit, public=True)
+    # Deleted, for the pages that recover them.
+    SessionFactory(summit=summit, room=nef, slug="deleted", start=at(1, 8), end=at(1, 9)).delete()
+    MeetingFactory(
+        summit=summit, title="Deleted bilateral", confidentiality="confidential"
+    ).delete()
 
     return {
         "users": {
@@ -245,6 +253,8 @@ def build_world():
             "confidential meeting": confidential,
             "announced meeting": announced,
             "missing meeting": Missing(),
+            "deleted session": deleted_sessions().get(),
+            "deleted meeting": deleted_meetings().get(),
             "own link": Secret(own_secret),
             "revoked link": Secret(old_secret),
             "unknown link": Secret(Missing.secret),
@@ -427,6 +437,16 @@ MATRIX = {
         "confidential meeting": STAFF_PAGE,
         "missing meeting": "login login login 404 404",
     },
+    "admin:agenda_session_deleted": STAFF_PAGE,
+    "admin:meetings_meeting_deleted": STAFF_PAGE,
+    "admin:agenda_session_restore": {
+        "deleted session": STAFF_PAGE,
+        "missing session": "login login login 404 404",
+    },
+    "admin:meetings_meeting_restore": {
+        "deleted meeting": STAFF_PAGE,
+        "missing meeting": "login login login 404 404",
+    },
 }
 
 # What each model's admin offers beside its list, its pages and their history: adding,
@@ -468,6 +488,16 @@ ADMIN_PAGES = {
     "add": "add",
     "delete": "delete",
 }
+# The models whose every edit is kept: their admins also show one version of a row.
+KEEP_HISTORY = {
+    "agenda.session",
+    "agenda.sessionrole",
+    "agenda.registration",
+    "agenda.room",
+    "meetings.meeting",
+    "meetings.meetingparticipant",
+    "people.person",
+}
 
 
 def staff_may(label, action):
@@ -480,7 +510,8 @@ def admin_model_rows():
     rows = {}
     for label, offered in ADMIN_MODELS.items():
         app_label, model_name = label.split(".")
-        for page, action in ADMIN_PAGES.items():
+        pages = {**ADMIN_PAGES, "simple_history": "view"} if label in KEEP_HISTORY else ADMIN_PAGES
+        for page, action in pages.items():
             offers = action == "view" or action in offered.split()
             staff = "200" if offers and staff_may(label, action) else "403"
             superuser = "200" if offers else "403"
@@ -567,6 +598,11 @@ def kwargs_for(route, item):
             found[param] = item.slug
         elif param == "token" and route.name == "personal-feed":
             found[param] = item.secret
+        elif param == "history_id" and item is None:  # a version of the admin's first row
+            row = first_row_id(admin_model(route))
+            found[param] = history_of(admin_model(route)).filter(id=row).latest().history_id
+        elif param == "history_id":  # the record of a deletion
+            found[param] = getattr(item, "history_id", MISSING_ID)
         elif param == "content_type_id":
             found[param] = ContentType.objects.get_for_model(item).pk
         elif param == "app_label":

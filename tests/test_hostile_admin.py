@@ -29,10 +29,12 @@ from django.urls import URLPattern, resolve, reverse
 from django.utils import timezone
 
 from agenda.admin_forms import ScheduledItemAdmin
+from agenda.history import deleted_sessions
 from agenda.models import Room, Venue
+from meetings.history import deleted_meetings
 from meetings.models import Meeting
 from people.models import Organisation
-from tests.factories import MeetingFactory, MeetingParticipantFactory, paris
+from tests.factories import MeetingFactory, MeetingParticipantFactory, SessionFactory, paris
 from tests.hostile import (
     FORM,
     HOSTILE,
@@ -291,13 +293,38 @@ ADMIN_PAGES = {
         lambda c: reverse("admin:agenda_summit_release", args=[c["summit"].pk]),
         lambda c: {"note": "The first programme", "after": "0"},
     ),
+    # A confirmation: nothing is typed.
+    "agenda_session_restore": (
+        lambda c: reverse("admin:agenda_session_restore", args=[deleted_session(c)]),
+        lambda c: {},
+    ),
+    "meetings_meeting_restore": (
+        lambda c: reverse("admin:meetings_meeting_restore", args=[deleted_meeting(c)]),
+        lambda c: {},
+    ),
 }
+
+
+def deleted_session(corpus):
+    """The record of a session just deleted."""
+    SessionFactory(summit=corpus["summit"], room=None).delete()
+    return deleted_sessions().first().history_id
+
+
+def deleted_meeting(corpus):
+    """The record of a meeting just deleted."""
+    MeetingFactory(summit=corpus["summit"], title="Deleted bilateral").delete()
+    return deleted_meetings().first().history_id
+
+
 # Admin pages that post no form: the timetable editor writes through the API (its corpus
 # is the API's); it answers GET and HEAD only.
 ADMIN_PAGES_WITHOUT_FORMS = {
     "agenda_summit_timetable": lambda c: reverse(
         "admin:agenda_summit_timetable", args=[c["summit"].pk]
     ),
+    "agenda_session_deleted": lambda c: reverse("admin:agenda_session_deleted"),
+    "meetings_meeting_deleted": lambda c: reverse("admin:meetings_meeting_deleted"),
 }
 # Fields of those pages that take a file: the hostile value is what the file holds.
 ADMIN_FILES = {"people_person_invite": {"csv_file"}}

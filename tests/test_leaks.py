@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLResolver, get_resolver, reverse
 
 from agenda.models import FeedToken, Session
+from common.history import history_of
 from meetings.models import Meeting
 from tests.factories import MeetingParticipantFactory, PersonFactory, UserFactory, paris
 
@@ -58,10 +59,14 @@ def world(site):
     }
 
 
+MISSING_RECORD = 987654
+
+
 def model_admin_for(name):
     """The model of an admin route such as admin:meetings_meeting_change."""
     match = re.match(
-        r"admin:(\w+?)_(\w+?)_(changelist|add|change|delete|history|suggest|invite)$", name or ""
+        r"admin:(\w+?)_(\w+?)_(changelist|add|change|delete|simple_history|history|suggest|invite)$",
+        name or "",
     )
     if not match:
         return None
@@ -114,6 +119,11 @@ def values(name, params, world, token):
                 found[param] = meeting.pk
             else:
                 found[param] = by_basename.get(basename, meeting.pk)
+        elif param == "history_id":
+            # A version of the row the route's object_id names; else a deletion none made.
+            model = model_admin_for(name)
+            records = history_of(model).filter(id=first_pk(model, meeting)) if model else None
+            found[param] = records.latest().history_id if records else MISSING_RECORD
         elif param == "content_type_id":
             found[param] = ContentType.objects.get_for_model(Meeting).pk
         elif param == "app_label":

@@ -22,6 +22,7 @@ ARGUMENTS = {
     "app_label": "agenda",
     "name": "photo.jpg",
     "path": "logos/logo.svg",
+    "history_id": 1,
 }
 # Admin routes without a name: an item's bare address and an address it does not know.
 UNNAMED = ["/admin/agenda/session/1/", "/admin/no-such-page/"]
