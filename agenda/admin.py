@@ -31,6 +31,7 @@ from agenda.models import (
     TravelTime,
     Venue,
 )
+from agenda.spreadsheets import SessionSpreadsheets
 from agenda.views import release_preview, timetable_editor
 from common.admin import ModelAdmin, TabularInline, TextsAdmin
 
@@ -235,7 +236,7 @@ class HasConflictsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(TextsAdmin, KeepsHistoryAdmin, ScheduledItemAdmin):
+class SessionAdmin(SessionSpreadsheets, TextsAdmin, KeepsHistoryAdmin, ScheduledItemAdmin):
     form = SessionForm
     list_display = [
         "title",
