@@ -65,6 +65,13 @@ def named(queryset, value: str, *, texts: str = "name"):
     return found[0]
 
 
+def local_time(session, moment) -> str:
+    """ISO 8601 with the offset of the summit's zone; empty for a row not read yet."""
+    if moment is None or not session.summit_id:
+        return ""
+    return timezone.localtime(moment, session.summit.tz).isoformat()
+
+
 class LocalTimeWidget(widgets.Widget):
     """ISO 8601, or a spreadsheet's date and time; a time without offset is the summit's."""
 
@@ -196,10 +203,10 @@ class SessionResource(SheetResource):
         )
 
     def dehydrate_start(self, session):
-        return timezone.localtime(session.start, session.summit.tz).isoformat()
+        return local_time(session, session.start)
 
     def dehydrate_end(self, session):
-        return timezone.localtime(session.end, session.summit.tz).isoformat()
+        return local_time(session, session.end)
 
     def dehydrate_venue(self, session):
         return session.room.venue.slug if session.room_id else ""
