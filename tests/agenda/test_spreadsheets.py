@@ -480,3 +480,27 @@ def test_people_named_on_a_new_session_must_exist(site):
     assert errors_by_row(result) == {
         1: {"people": ["Henna Virkkunen: “Henna Virkkunen” names more than one."]}
     }
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_export_takes_the_same_queries_for_one_session_or_five(
+    site, django_assert_num_queries, count
+):
+    sessions = Session.objects.filter(
+        pk__in=list(Session.objects.values_list("pk", flat=True)[:count])
+    )
+
+    # A count (the library pages through a prefetching query); the sessions with their
+    # summit, room, venue and track; their roles; their people.
+    with django_assert_num_queries(4):
+        dataset = SessionResource().export(sessions)
+
+    assert len(dataset) == count
+
+
+def test_a_session_without_a_title_is_refused(site):
+    row = row_of(slug="untitled", title_en="", start="2025-02-10T17:00", end="2025-02-10T18:00")
+
+    result = imported("csv", csv_of([row]), dry_run=True)
+
+    assert errors_by_row(result) == {1: {"title": ["This field cannot be blank."]}}

@@ -113,3 +113,15 @@ def test_only_staff_who_add_and_change_people_import_them(directory, client):
     assert client.get(reverse("admin:people_person_export")).status_code == 200
     clerk.user_permissions.add(Permission.objects.get(codename="change_person"))
     assert client.get(reverse("admin:people_person_import")).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_people_export_takes_the_same_queries_for_one_person_or_five(
+    db, django_assert_num_queries, count
+):
+    PersonFactory.create_batch(count)
+
+    with django_assert_num_queries(1):
+        dataset = PersonResource().export(Person.objects.all())
+
+    assert len(dataset) == count
