@@ -264,7 +264,10 @@ class SessionResource(SheetResource):
             instance.pk = None  # an id of no session: a new one, numbered by the database
 
     def after_save_instance(self, instance, row, **kwargs):
-        if self.roles is not None:
+        wanted = [(person.pk, role) for person, role in self.roles or []]
+        held = list(instance.roles.values_list("person_id", "role"))
+        # Roles are rewritten only when they change, so that an export read back keeps them.
+        if self.roles is not None and wanted != held:
             instance.roles.all().delete()
             SessionRole.objects.bulk_create(
                 SessionRole(session=instance, person=person, role=role, position=index)
