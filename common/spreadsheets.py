@@ -73,6 +73,14 @@ class SheetDiff(resources.Diff):
     """The library's preview of a row's changes, marked up with <ins> and <del> and no style
     attribute, which the Content-Security-Policy refuses."""
 
+    def __init__(self, resource, instance, new):
+        self.left = exported_values(resource, instance)
+        self.right = []
+        self.new = new
+
+    def compare_with(self, resource, instance):
+        self.right = exported_values(resource, instance)
+
     def as_html(self):
         differ = diff_match_patch()
         cells = []
@@ -85,14 +93,6 @@ class SheetDiff(resources.Diff):
                 format_html_join("", "<{0}>{1}</{0}>", ((TAGS[op], text) for op, text in parts))
             )
         return cells
-
-    def __init__(self, resource, instance, new):
-        self.left = exported_values(resource, instance)
-        self.right = []
-        self.new = new
-
-    def compare_with(self, resource, instance):
-        self.right = exported_values(resource, instance)
 
 
 def exported_values(resource, instance):
