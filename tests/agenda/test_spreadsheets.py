@@ -3,6 +3,7 @@ errors and warnings, a file with any error writing nothing, formulas neutralised
 
 import io
 import json
+from datetime import datetime
 
 import openpyxl
 import pytest
@@ -14,7 +15,15 @@ from import_export.formats.base_formats import CSV, JSON, XLSX
 
 from agenda.models import Session, SessionRole
 from agenda.spreadsheets import SessionResource
-from tests.factories import PersonFactory, SummitFactory, UserFactory, paris
+from tests.factories import (
+    PersonFactory,
+    RoomFactory,
+    SummitFactory,
+    TrackFactory,
+    UserFactory,
+    VenueFactory,
+    paris,
+)
 from tests.hostile import stored_rows
 
 pytestmark = pytest.mark.django_db
@@ -505,3 +514,57 @@ def test_a_session_without_a_title_is_refused(site):
     result = imported("csv", csv_of([row]), dry_run=True)
 
     assert errors_by_row(result) == {1: {"title": ["This field cannot be blank."]}}
+
+
+@pytest.mark.parametrize("kind", FORMATS)
+def test_an_export_imported_into_an_empty_summit_reproduces_the_programme(staffed, kind):
+    original = staffed["summit"]
+    copy = SummitFactory(slug="ai-copy", start_date=original.start_date, end_date=original.end_date)
+    for venue in original.venues.all():
+        twin = VenueFactory(summit=copy, name=venue.name, slug=venue.slug)
+        for room in venue.rooms.all():
+            RoomFactory(venue=twin, name=room.name, slug=room.slug, capacity=room.capacity)
+    for track in original.tracks.all():
+        TrackFactory(summit=copy, name=track.name, slug=track.slug)
+    dataset = SessionResource().export()
+    moved = tablib.Dataset(headers=dataset.headers)
+    for row in dataset.dict:
+        moved.append(list({**row, "id": "", "summit": "ai-copy"}.values()))
+    content = FORMATS[kind]().export_data(moved)
+
+    result = imported(kind, content)
+
+    assert errors_by_row(result) == {}
+    assert in_words(copy) == in_words(original)
+
+
+def in_words(summit):
+    """A summit's programme with its places by slug, to compare two summits."""
+    return {
+        (
+            *(session.slug, session.title_en, session.title_fr, session.abstract_en),
+            *(session.kind, session.visibility, session.status, session.start, session.end),
+            session.room.venue.slug if session.room else None,
+            session.room.slug if session.room else None,
+            session.track.slug if session.track else None,
+            session.capacity,
+            tuple((role.person.slug, role.role) for role in session.roles.all()),
+        )
+        for session in Session.objects.filter(summit=summit)
+    }
+
+
+def test_dates_typed_in_a_spreadsheet_are_the_summits_local_time(site):
+    book = openpyxl.Workbook()
+    book.active.append(["summit", "slug", "title_en", "start", "end", "room"])
+    book.active.append(
+        ["ai", "typed", "Typed", datetime(2025, 2, 10, 17, 0), datetime(2025, 2, 10, 18, 0), "nef"]
+    )
+    content = io.BytesIO()
+    book.save(content)
+
+    result = imported("xlsx", content.getvalue())
+
+    assert errors_by_row(result) == {}
+    session = Session.objects.get(slug="typed")
+    assert (session.start, session.end) == (paris(10, 17), paris(10, 18))
