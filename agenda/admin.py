@@ -19,6 +19,7 @@ from agenda.admin_forms import (
 from agenda.models import (
     AgendaChange,
     FeedToken,
+    KeyPerson,
     Registration,
     Release,
     Removal,
@@ -62,6 +63,17 @@ class TrackInline(TabularInline):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class KeyPersonInline(TabularInline):
+    """The people the home page puts forward, in this order; none chosen, those who appear
+    most often on the programme."""
+
+    model = KeyPerson
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["position", "person"]
+    ordering = ["position", "id"]
+
+
 @admin.register(Summit)
 class SummitAdmin(TextsAdmin, KeepsHistoryAdmin):
     list_display = ["name", "start_date", "end_date", "city", "time_zone", "timetable", "release"]
@@ -69,7 +81,13 @@ class SummitAdmin(TextsAdmin, KeepsHistoryAdmin):
     search_fields = ["name", "city"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start_date"
-    inlines = [VenueInline, TrackInline]
+    inlines = [VenueInline, TrackInline, KeyPersonInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # The browser's colour picker; it writes #rrggbb, which the model's validators check.
+        if db_field.name in {"primary_colour", "accent_colour"}:
+            kwargs["widget"] = forms.TextInput(attrs={"type": "color"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_urls(self):
         timetable = self.admin_site.admin_view(self.timetable_view)
@@ -502,8 +520,14 @@ class ReleaseAdmin(ModelAdmin):
     list_select_related = ["summit", "published_by"]
     search_fields = ["note"]
     date_hierarchy = "published_at"
-    fields = ["summit", "number", "note", "published_at", "published_by", "changelog"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "summit",
+        "number",
+        "note",
+        "published_at",
+        "published_by",
+        "changelog",
+    )
 
     @admin.display(description=_("changelog"))
     def changelog(self, release):

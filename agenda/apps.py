@@ -9,6 +9,7 @@ class AgendaConfig(AppConfig):
     def ready(self):
         from agenda import signals  # noqa: F401
         from agenda.models import (
+            KeyPerson,
             Release,
             Room,
             Session,
@@ -21,4 +22,6 @@ class AgendaConfig(AppConfig):
         from common import versions
 
         # A release names the programme in the exports: publishing one moves the version.
-        versions.watch(Summit, Venue, TravelTime, Room, Track, Session, SessionRole, Release)
+        versions.watch(
+            Summit, Venue, TravelTime, Room, Track, Session, SessionRole, KeyPerson, Release
+        )

@@ -29,10 +29,10 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
-from agenda import conditional, ical
-from agenda.models import Session, SessionRole, Star, Summit
+from agenda import conditional, ical, identity, seats
+from agenda.models import Registration, Session, SessionRole, Star, Summit
 from common import compression, recent, versions
 from people.models import Person
 
@@ -143,6 +143,7 @@ STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
 TOKEN = "csrf-token-of-the-request"
 NEXT = "path-of-the-request"
 BODY = "<!--body-of-the-page-->"
+HEAD = "<!--stylesheets-of-the-page-->"
 
 
 def star_marker(session: Session) -> str:
@@ -263,6 +264,52 @@ def personalise(request, body: bytes) -> bytes:
     return body
 
 
+SEATS = re.compile(rb"<!--seats:(\d+)-->")
+SEATS_MARK = b"<!--seats:"
+
+
+def seats_marker(session: Session) -> str:
+    """Where a shared rendering shows a session's seats; `seats_in` fills it in."""
+    return f"<!--seats:{session.pk}-->"
+
+
+def seats_line(state: seats.SeatState | None) -> str:
+    """A card's line about seats: the reader's own place first, else the seats left."""
+    if state is None or state.over:
+        return ""
+    if state.status == Registration.Status.CONFIRMED:
+        words, kind = gettext("You have a seat"), "seats seats-mine"
+    elif state.status == Registration.Status.WAITLISTED:
+        words = gettext("Number %(position)d on the waiting list") % {"position": state.position}
+        kind = "seats seats-mine"
+    elif state.left:
+        words = ngettext("%(count)d seat left", "%(count)d seats left", state.left) % {
+            "count": state.left
+        }
+        kind = "seats"
+    else:
+        words, kind = gettext("Full: waiting list open"), "seats seats-full"
+    return f'<p class="{kind}">{escape(words)}</p>'
+
+
+def seat_lines(request, session_ids: set[int]) -> dict[int, bytes]:
+    """The line about seats of each of these sessions, as they stand now and with the
+    reader's own place: they move with every registration, which leaves the programme's
+    version alone, so they are read for each request (one query)."""
+    states = seats.seat_states(session_ids=session_ids, user=request.user)
+    return {pk: seats_line(state).encode() for pk, state in states.items()}
+
+
+def seats_in(request, body: bytes) -> tuple[bytes, tuple]:
+    """The seats of each session a shared rendering shows with a marker (none for a page
+    without seats). Returns the body and what was put in (for an ETag)."""
+    if SEATS_MARK not in body:
+        return body, ()
+    lines = seat_lines(request, {int(pk) for pk in SEATS.findall(body)})
+    filled = SEATS.sub(lambda match: lines.get(int(match[1]), b""), body)
+    return filled, tuple(sorted(lines.items()))
+
+
 @dataclass(frozen=True)
 class Whole:
     """A whole page as every visitor gets it: its bytes (with a placeholder for a CSRF token
@@ -271,15 +318,24 @@ class Whole:
     content: bytes
     etag: str
     personal: bool
+    pieces: tuple[bytes, ...] = ()  # the content cut around its seats' markers
+    seated: tuple[int, ...] = ()  # the session of each marker, in order
 
     @property
     def size(self) -> int:
-        return len(self.content)
+        return len(self.content) + sum(map(len, self.pieces))
 
     @classmethod
     def of(cls, html: str) -> Whole:
         content = html.encode()
-        return cls(content, f'"{hashlib.md5(content).hexdigest()}"', TOKEN.encode() in content)
+        cut = SEATS.split(content) if SEATS_MARK in content else []  # text, pk, ..., text
+        return cls(
+            content,
+            f'"{hashlib.md5(content).hexdigest()}"',
+            TOKEN.encode() in content,
+            tuple(cut[0::2]),
+            tuple(int(pk) for pk in cut[1::2]),
+        )
 
 
 def starred_in(request, summit) -> set[int]:
@@ -322,7 +378,7 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
     `shareable`: each would fill the cache once."""
 
     reader = request.user.is_authenticated
-    where = (template, summit.pk, request.get_host(), reader, *parts)
+    where = (template, summit.pk, request.get_host(), request.is_secure(), reader, *parts)
     shared = rendered(
         request, where, lambda: Rendering.of(*build(), reader=reader), shareable=shareable
     )
@@ -348,26 +404,44 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
                 )
             ),
         )
+        content, etag = done.content, done.etag
+        if done.seated:
+            # Seats as they stand: one query and a join of the page's pieces around them;
+            # visitors see the same seats, so the page and its ETag are shared until a
+            # registration moves them.
+            lines = seat_lines(request, set(done.seated))
+            content = b"".join(
+                piece
+                for pk, piece in zip((0, *done.seated), done.pieces, strict=True)
+                for piece in (lines.get(pk, b""), piece)
+            )
+            made = repr((done.etag, sorted(lines.items()))).encode()
+            etag = f'"{hashlib.md5(made).hexdigest()}"'
         if done.personal:
-            content = personalise(request, done.content)
+            content = personalise(request, content)
             response = HttpResponse(content)
             # The page carries this request's token: an ETag of its own.
             response["ETag"] = f'"{hashlib.md5(content).hexdigest()}"'
         else:
-            response = HttpResponse(done.content)
-            response["ETag"] = done.etag
-            compression.precompressed(response, done.etag, done.content)
+            response = HttpResponse(content)
+            response["ETag"] = etag
+            compression.precompressed(response, etag, content)
     else:
         # The page around, with a placeholder for the token of its forms (a logout button):
         # the same for the same reader, page and programme, so that its ETag is too.
+        # The shared part's stylesheets (a grid's can weigh a megabyte) go in last: the rest
+        # is what the ETag is worked out from.
         around = render_to_string(
-            template, {**context, "body": mark_safe(BODY), "csrf_token": TOKEN}, request=request
+            template,
+            {**context, "head": mark_safe(HEAD), "body": mark_safe(BODY), "csrf_token": TOKEN},
+            request=request,
         )
         starred = starred_in(request, summit) if reader else set()
         # Worked out from what makes the page rather than from its megabytes.
         made = repr((version(request), where, sorted(starred), around)).encode()
         token = escape(get_token(request)) if reader or TOKEN in around else ""
         before, after = around.replace(TOKEN, token).split(BODY)
+        before = before.replace(HEAD, shared.styles, 1)
         body = (
             shared.body(
                 starred,
@@ -377,8 +451,10 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
             if reader
             else shared.body(starred)
         )
+        body, seated = seats_in(request, body)
         content = b"".join((before.encode(), body, after.encode()))
         response = HttpResponse(content)
+        made = repr((made, seated)).encode()
         response["ETag"] = f'"{hashlib.md5(made).hexdigest()}"'
         secret = request.META.get("CSRF_COOKIE")
         if reader and secret:
@@ -392,6 +468,8 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
     # A 304 answered here rather than by ConditionalGetMiddleware, so that it carries the
     # same policy: a browser keeps the headers of a 304 with the page it had.
     response = get_conditional_response(request, etag=response["ETag"], response=response)
+    # A page served whole from the cache did not render the summit's colours this time.
+    identity.allow_style(request, summit.theme_css)
     if shared.hashes:
         response._csp_update = {"style-src": list(shared.hashes)}
     return response
@@ -465,7 +543,7 @@ def feed(request, parts: tuple, *, stamp, build, until=None, **answer):
 
 
 # Bump when what a card or grid cell shows changes other than through its template.
-CARD_FORMAT = 1
+CARD_FORMAT = 2
 
 
 @dataclass(eq=False)

@@ -23,10 +23,12 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
 
-from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
+from agenda import identity
+from agenda.models import KeyPerson, Room, Session, SessionRole, Summit, Track, TravelTime, Venue
 from agenda.scheduling import check_session, enforce
 from meetings.models import Meeting, MeetingParticipant
 from meetings.scheduling import check_meeting
@@ -58,7 +60,16 @@ SECTIONS = {
     "about": ({"source", "illustrative"}, set()),
     "summit": (
         {"name", "slug", "start_date", "end_date", "time_zone"},
-        {"city", "tagline", "description"},
+        {
+            "city",
+            "tagline",
+            "description",
+            "key_people",
+            "logo",
+            "hero_image",
+            "primary_colour",
+            "accent_colour",
+        },
     ),
     "venues": ({"slug", "name"}, {"address", "latitude", "longitude", "description"}),
     "travel_times": ({"origin", "destination", "minutes"}, set()),
@@ -142,7 +153,7 @@ def load_demo(path=DEFAULT_PATH, *, start: date | None = None) -> Summary:
     french = read(french_path(path)) if french_path(path).exists() else {}
     # The data file is English: its texts go to the English columns whatever the language.
     with transaction.atomic(), translation.override("en"):
-        return DemoLoader(data, start=start, french=french).load()
+        return DemoLoader(data, start=start, french=french, folder=Path(path).parent).load()
 
 
 def whole_weeks(*, planned: date, wanted: date) -> timedelta:
@@ -274,8 +285,9 @@ def coordinate(value):
 
 
 class DemoLoader:
-    def __init__(self, data, *, start=None, french=None):
+    def __init__(self, data, *, start=None, french=None, folder=DEFAULT_PATH.parent):
         self.data = data
+        self.folder = folder
         self.french = french or {}
         self.start = start
         # Set from the summit's own dates once they are read.
@@ -292,6 +304,7 @@ class DemoLoader:
         self.load_organisations()
         self.load_users()
         self.load_people()
+        self.load_key_people()
         self.load_delegations()
         self.load_sessions()
         self.load_meetings()
@@ -332,9 +345,25 @@ class DemoLoader:
                 "time_zone": entry["time_zone"],
                 "tagline": entry.get("tagline", ""),
                 "description": entry.get("description", ""),
+                "primary_colour": entry.get("primary_colour", identity.DEFAULT_PRIMARY),
+                "accent_colour": entry.get("accent_colour", identity.DEFAULT_ACCENT),
             },
         )
         self.summary.summit = self.summit
+        self.load_images(entry)
+
+    def load_images(self, entry):
+        """The summit's logo and hero image, files beside the data file: stored once, and
+        again only when the stored copy is gone."""
+        for name_of_field in ("logo", "hero_image"):
+            name = entry.get(name_of_field)
+            stored = getattr(self.summit, name_of_field)
+            if not name or (stored and stored.storage.exists(stored.name)):
+                continue
+            source = self.folder / name
+            if not source.is_file():
+                raise InvalidDemoData(f"[summit] {name_of_field}: no file {source}.")
+            getattr(self.summit, name_of_field).save(name, ContentFile(source.read_bytes()))
 
     def load_venues(self):
         for entry in entries(self.data, "venues", "slug"):
@@ -436,6 +465,14 @@ class DemoLoader:
             if "user" in entry:
                 values["user"] = resolve(self.users, entry["user"], where, "user")
             self.people[entry["slug"]] = self.upsert(Person, {"slug": entry["slug"]}, values)
+
+    def load_key_people(self):
+        """The people the home page puts forward, in the order given; others staff added in
+        the admin stay, after them."""
+        summit = self.summary.summit
+        for position, slug in enumerate(self.data["summit"].get("key_people", [])):
+            person = resolve(self.people, slug, "[summit] key_people", "person")
+            self.upsert(KeyPerson, {"summit": summit, "person": person}, {"position": position})
 
     def load_delegations(self):
         for entry in entries(self.data, "delegations", "slug"):

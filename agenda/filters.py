@@ -84,3 +84,12 @@ class ProgrammeFilter(django_filters.FilterSet):
             if self.is_bound
             else False
         )
+
+    @property
+    def active_count(self) -> int:
+        """How many filters are in use: what the folded filters of a phone say."""
+        if not self.is_bound:
+            return 0
+        if self.form.is_valid():
+            return sum(1 for value in self.form.cleaned_data.values() if value)
+        return sum(1 for name in self.filters if self.data.get(name))

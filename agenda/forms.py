@@ -1,6 +1,7 @@
 """Forms that parse what attendees send from their own pages."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from agenda.models import FeedToken
 from common.refusals import UNKNOWN_CHOICE
@@ -24,6 +25,12 @@ class ButtonForm(forms.Form):
 
     def clean_action(self):
         return self.cleaned_data["action"] or self.ACTIONS[0]
+
+
+class ReturnForm(forms.Form):
+    """The page a confirmation returns to."""
+
+    next = forms.CharField(required=False, max_length=NEXT_LENGTH)
 
 
 class StarForm(ButtonForm):
@@ -52,8 +59,15 @@ class DirectoryFilterForm(forms.Form):
     """The people directory's filters; a value that cannot be a slug or a country code
     filters nothing (and lists no one) rather than reaching the database."""
 
+    name = forms.CharField(required=False, max_length=100)
     organisation = forms.SlugField(required=False, max_length=100)
     country = forms.CharField(required=False, max_length=2)
 
     def clean_country(self):
         return self.cleaned_data["country"].upper()
+
+
+class SearchForm(forms.Form):
+    """The site's search: some text, not too much of it."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)

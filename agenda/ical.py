@@ -266,10 +266,12 @@ def scheduling_message(
     attendee: str,
     email: str,
     partstat: str = "NEEDS-ACTION",
+    withdrawn: Iterable[Event] = (),
 ) -> Calendar:
     """An iTIP message (RFC 5546) to one attendee: REQUEST (an item new or moved) or CANCEL.
     Its events are those of the feeds (same UID and SEQUENCE), stamped when sent, with
-    ORGANIZER and ATTENDEE; a CANCEL's events are cancelled whatever their rows say now."""
+    ORGANIZER and ATTENDEE; a CANCEL's events are cancelled whatever their rows say now.
+    `withdrawn` are events of items deleted since (`withdrawn_event`)."""
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
@@ -278,6 +280,7 @@ def scheduling_message(
     calendar.add_component(build_vtimezone(zone))
     events = [session_event(session, zone, link=None) for session in sessions]
     events += [meeting_event(meeting, zone) for meeting in meetings]
+    events += withdrawn
     for event in sorted(events, key=lambda e: (e.decoded("DTSTART"), str(e["UID"]))):
         # An iTIP message is stamped when it is sent (RFC 5546 2.1.5).
         event.pop("DTSTAMP")
@@ -325,6 +328,23 @@ def common(event: Event, item: Item, zone: str, link: Callable[[Item], str] | No
     if location:
         event.add("LOCATION", ", ".join(part for part in location if part))
     return url
+
+
+def withdrawn_event(
+    *, kind: str, pk: int, title: str, start: datetime, end: datetime, sequence: int, zone: str
+) -> Event:
+    """The event of an item that no longer exists, as a CANCEL tells it: its UID, its times
+    and title as last published, and a SEQUENCE after the last one sent."""
+    local = zoneinfo.ZoneInfo(zone)
+    event = Event()
+    event.add("UID", uid(kind, pk))
+    event.add("DTSTAMP", timezone.now())
+    event.add("SEQUENCE", sequence + 1)
+    event.add("DTSTART", unambiguous(start, local))
+    event.add("DTEND", unambiguous(end, local))
+    event.add("SUMMARY", titled(title, True))
+    event.add("STATUS", "CANCELLED")
+    return event
 
 
 def unambiguous(moment: datetime, zone: tzinfo) -> datetime:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 
 from agenda import scheduling
 from agenda.models import AgendaChange, Registration, Session, SessionRole, Star
@@ -99,7 +100,8 @@ def agenda_for(user: User) -> list[tuple[date, list[AgendaItem]]]:
 
 
 def flag_conflicts(items: list[AgendaItem], person: Person | None) -> None:
-    """Attach the scheduling rules' warnings (two places at once, too little travel time)."""
+    """Attach the scheduling rules' warnings (two places at once, too little travel time),
+    each in the attendee's words and naming the *other* item."""
     live = [entry for entry in items if entry.item.blocks_time]
     by_summit: defaultdict[int, list[AgendaItem]] = defaultdict(list)
     for entry in live:
@@ -110,8 +112,52 @@ def flag_conflicts(items: list[AgendaItem], person: Person | None) -> None:
         entry_of = {id(entry.item): entry for entry in entries}
         who = person.name if person is not None else ""
         for conflict in scheduling.find_person_conflicts(items=bookings, travel=travel, person=who):
-            for item in (conflict.item, conflict.other):
-                entry_of[id(item)].warnings.append(conflict.message)
+            for item, other in ((conflict.item, conflict.other), (conflict.other, conflict.item)):
+                entry_of[id(item)].warnings.append(
+                    clash_warning(conflict.kind, item=item, other=other, travel=travel)
+                )
+
+
+def clash_warning(
+    kind: str, *, item: Session | Meeting, other: Session | Meeting, travel: scheduling.TravelTimes
+) -> str:
+    """What a conflict means for the attendee at `item`, naming `other`: "Clashes with “AI
+    and energy”, 14:00–15:15", "Only 20 min to get from Station F to Grand Palais after …"."""
+    assert other.start is not None and other.end is not None
+    assert item.start is not None and item.end is not None
+    zone = other.summit.tz
+    if kind == "overlap":
+        return _("Clashes with “%(other)s”, %(start)s–%(end)s.") % {
+            "other": other.title,
+            "start": dateformat.format(timezone.localtime(other.start, zone), "H:i"),
+            "end": dateformat.format(timezone.localtime(other.end, zone), "H:i"),
+        }
+    item_first = (item.start, item.end) <= (other.start, other.end)
+    gap = (other.start - item.end) if item_first else (item.start - other.end)
+    earlier, later = (item, other) if item_first else (other, item)
+    places = (earlier.place, later.place)
+    words = {
+        "other": other.title,
+        "gap": gap // timedelta(minutes=1),
+        "origin": scheduling.venue_name(earlier),
+        "destination": scheduling.venue_name(later),
+        "needed": travel.between(*(venue.pk if venue else None for venue in places)),
+    }
+    if not item_first:
+        return (
+            _(
+                "Only %(gap)d min to get from %(origin)s to %(destination)s after “%(other)s”; "
+                "the trip takes %(needed)d min."
+            )
+            % words
+        )
+    return (
+        _(
+            "Only %(gap)d min to get from %(origin)s to %(destination)s for “%(other)s”; "
+            "the trip takes %(needed)d min."
+        )
+        % words
+    )
 
 
 def new_seats(person: Person) -> list[AgendaChange]:

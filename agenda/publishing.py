@@ -34,7 +34,7 @@ from agenda.releases import (
     snapshot,
     stored,
 )
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingParticipant
 from outbox import mail as outbox
 from outbox.models import Email
 
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 # it out: the iTIP REQUEST and CANCEL of a digest.
 REQUESTED = (ChangeKind.ADDED, ChangeKind.MOVED, ChangeKind.REINSTATED)
 CANCELLED = (ChangeKind.CANCELLED,)
+# Gone from the public programme: called off for those who no longer have it.
+REMOVED = (ChangeKind.REMOVED,)
 
 
 @dataclass
@@ -192,13 +194,14 @@ class Digest:
 def digests(release: Release) -> list[Digest]:
     """The emails a release sends: one to each person it touches who has an address, listing
     their own changes, with a REQUEST for the items added, moved or reinstated and a CANCEL
-    for those cancelled (the feeds' UIDs and SEQUENCEs). None for a first release."""
+    for those cancelled, and for those gone from the public programme unless they still take
+    part (the feeds' UIDs and SEQUENCEs). None for a first release."""
     previous = Release.objects.filter(summit=release.summit, number=release.number - 1).first()
     if previous is None:
         return []
     changes = diff(entries_of(previous), entries_of(release))
     people = [who for who in affected(changes) if who.email]
-    wanted = {change.uid for change in changes if change.kind in REQUESTED + CANCELLED}
+    wanted = {change.uid for change in changes if change.kind in REQUESTED + CANCELLED + REMOVED}
     sessions = {
         ical.uid(SESSION, session.pk): session
         for session in Session.objects.filter(
@@ -218,6 +221,20 @@ def digests(release: Release) -> list[Digest]:
         .prefetch_related("participants__person")
     }
     summit = release.summit
+    # Who still takes part in an item gone from the public programme (made invitation-only,
+    # confidential): it is not called off for them.
+    removed = [change for change in changes if change.kind in REMOVED]
+    taking_part = {
+        (ical.uid(SESSION, session_id), person_id)
+        for session_id, person_id in SessionRole.objects.filter(
+            session_id__in=[c.entry.pk for c in removed if c.entry.kind == SESSION]
+        ).values_list("session_id", "person_id")
+    } | {
+        (ical.uid(MEETING, meeting_id), person_id)
+        for meeting_id, person_id in MeetingParticipant.objects.filter(
+            meeting_id__in=[c.entry.pk for c in removed if c.entry.kind == MEETING]
+        ).values_list("meeting_id", "person_id")
+    }
     # A release keeps its titles in the site's language; each reader gets the item's title in
     # their own where the item still has one.
     titles = {
@@ -231,11 +248,33 @@ def digests(release: Release) -> list[Digest]:
         with translation.override(who.language):
             mine = changes_for(changes, who.uids)
             parts = {}
+            someone = who.person.pk if who.person is not None else None
+            gone = {
+                change.uid: change.entry
+                for change in mine
+                if change.kind in REMOVED and (change.uid, someone) not in taking_part
+            }
             for method, kinds in (("REQUEST", REQUESTED), ("CANCEL", CANCELLED)):
                 uids = {change.uid for change in mine if change.kind in kinds}
+                if method == "CANCEL":
+                    uids |= gone.keys()
                 chosen_sessions = [sessions[uid] for uid in sorted(uids) if uid in sessions]
                 chosen_meetings = [meetings[uid] for uid in sorted(uids) if uid in meetings]
-                if not chosen_sessions and not chosen_meetings:
+                # Deleted since: told from what the last release said of them.
+                withdrawn = [
+                    ical.withdrawn_event(
+                        kind=entry.kind,
+                        pk=entry.pk,
+                        title=entry.title,
+                        start=entry.start,
+                        end=entry.end,
+                        sequence=entry.sequence,
+                        zone=summit.time_zone,
+                    )
+                    for uid, entry in sorted(gone.items())
+                    if method == "CANCEL" and uid not in sessions and uid not in meetings
+                ]
+                if not chosen_sessions and not chosen_meetings and not withdrawn:
                     parts[method] = ""
                     continue
                 message = ical.scheduling_message(
@@ -246,6 +285,7 @@ def digests(release: Release) -> list[Digest]:
                     organizer=summit.name,
                     attendee=who.name,
                     email=who.email,
+                    withdrawn=withdrawn,
                 )
                 parts[method] = ical.to_bytes(message).decode()
             subject = _("%(summit)s: the programme changed (%(release)s)") % {

@@ -63,6 +63,7 @@ class Entry:
     track: str = ""
     slug: str = ""
     people: tuple[int, ...] = ()
+    sequence: int = 0  # the calendar SEQUENCE last published (0 in releases made before it)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +79,7 @@ class Entry:
             "track": self.track,
             "slug": self.slug,
             "people": list(self.people),
+            "sequence": self.sequence,
         }
 
     @classmethod
@@ -95,6 +97,7 @@ class Entry:
             track=str(data.get("track", "")),
             slug=str(data.get("slug", "")),
             people=tuple(int(pk) for pk in data.get("people", ())),
+            sequence=int(data.get("sequence", 0)),
         )
 
     @property
@@ -240,6 +243,7 @@ def programme_now(summit: Summit) -> list[Entry]:
             track=session.track.name if session.track is not None else "",
             slug=session.slug,
             people=tuple(roles[session.pk]),
+            sequence=session.sequence,
         )
         for session in sessions
     ]
@@ -264,6 +268,7 @@ def programme_now(summit: Summit) -> list[Entry]:
                 venue=meeting.place.name if meeting.place is not None else "",
                 status=CANCELLED if meeting.is_closed else SCHEDULED,
                 people=tuple(p.person_id for p in meeting.participants.all()),
+                sequence=meeting.sequence,
             )
         )
     entries.sort(key=lambda entry: entry.uid)

@@ -19,7 +19,7 @@ from meetings.models import Meeting
 
 SLOT = timedelta(minutes=5)
 LABEL_EVERY = timedelta(minutes=30)
-HEADER_ROWS = 2  # venue names, then room names
+FIRST_ROW = 1  # the room names head a grid of their own, above the rows of time
 
 
 # What the grid and the lists show: sessions, and the meetings placed beside them.
@@ -41,7 +41,10 @@ class Grid:
     times: list[tuple[datetime, int]] = field(default_factory=list)  # (local datetime, row)
     placed: list[Placed] = field(default_factory=list)
     unplaced: list[Shown] = field(default_factory=list)  # sessions with no room on the grid
+    idle: list[Room] = field(default_factory=list)  # rooms with nothing in them on the day
     rows: int = 0
+    begin: datetime | None = None  # the moment at the top of the first row
+    finish: datetime | None = None  # the moment at the bottom of the last row
 
 
 def span(item: Shown) -> tuple[datetime, datetime]:
@@ -70,9 +73,15 @@ def rooms_of(summit: Summit) -> QuerySet[Room]:
 
 
 def build(*, day: date, zone: tzinfo, rooms: Iterable[Room], sessions: Sequence[Shown]) -> Grid:
+    """The grid of the day: a column for each room in use (the others in `idle`), a row for
+    each five minutes from the half-hour before the first session to the one after the last."""
     grid = Grid()
     column_of: dict[int | None, int] = {}
-    for column, room in enumerate(rooms, start=2):
+    used = {session.room_id for session in sessions}
+    shown: list[Room] = []
+    for room in rooms:
+        (shown if room.pk in used or not sessions else grid.idle).append(room)
+    for column, room in enumerate(shown, start=2):
         column_of[room.pk] = column
         grid.rooms.append((room, column))
     for venue, group in groupby(grid.rooms, key=lambda pair: pair[0].venue):
@@ -88,10 +97,11 @@ def build(*, day: date, zone: tzinfo, rooms: Iterable[Room], sessions: Sequence[
     begin = day_start + (first - day_start) // LABEL_EVERY * LABEL_EVERY
     finish = day_start + -((day_start - last) // LABEL_EVERY) * LABEL_EVERY
     grid.rows = (finish - begin) // SLOT
+    grid.begin, grid.finish = begin, finish
 
     moment = begin
     while moment < finish:
-        grid.times.append((moment.astimezone(zone), HEADER_ROWS + 1 + (moment - begin) // SLOT))
+        grid.times.append((moment.astimezone(zone), FIRST_ROW + (moment - begin) // SLOT))
         moment += LABEL_EVERY
 
     for session in sessions:
@@ -106,8 +116,8 @@ def build(*, day: date, zone: tzinfo, rooms: Iterable[Room], sessions: Sequence[
             Placed(
                 session=session,
                 column=column,
-                row_start=HEADER_ROWS + 1 + (start - begin) // SLOT,
-                row_end=HEADER_ROWS + 1 + -((begin - end) // SLOT),
+                row_start=FIRST_ROW + (start - begin) // SLOT,
+                row_end=FIRST_ROW + -((begin - end) // SLOT),
             )
         )
     return grid

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agenda.views import changes, people, programme
+from agenda.views import changes, people, programme, search
 
 app_name = "agenda"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<slug:summit>/people/", people.directory, name="people"),
     path("<slug:summit>/people/<slug:slug>/", people.person_detail, name="person"),
     path("<slug:summit>/changes/", changes.changes, name="changes"),
+    path("<slug:summit>/search/", search.search, name="search"),
 ]

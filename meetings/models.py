@@ -208,6 +208,12 @@ class Meeting(SequencedModel):
         return reverse("me-meeting", kwargs={"pk": self.pk})
 
     @property
+    def principals(self) -> list[Person]:
+        """Who the meeting is between, advisers and note-takers aside (from the prefetched
+        participants, when they were)."""
+        return [p.person for p in self.participants.all() if p.is_principal]
+
+    @property
     def place(self) -> Venue | None:
         """The venue where it happens: its room's, else the venue chosen without a room."""
         room = self.room if self.room_id else None

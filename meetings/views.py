@@ -11,7 +11,7 @@ from common.private import private_page
 from common.refusals import form_refusal
 from meetings import lifecycle
 from meetings.forms import AnswerForm
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingParticipant
 
 
 def my_meetings(user):
@@ -43,6 +43,7 @@ def meeting_detail(request, pk):
         request,
         "meetings/meeting_detail.html",
         {
+            "summit": meeting.summit,
             "meeting": meeting,
             "mine": mine,
             "can_answer": mine is not None and meeting.status in Meeting.HOLDING_STATUSES,
@@ -70,5 +71,10 @@ def answer(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Your answer is recorded."))
+        accepted = answer.cleaned_data["response"] == MeetingParticipant.Response.ACCEPTED
+        messages.success(
+            request,
+            (_("You accepted “%(title)s”.") if accepted else _("You declined “%(title)s”."))
+            % {"title": meeting.title},
+        )
     return redirect("me-meeting", pk=meeting.pk)

@@ -3,13 +3,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from common.search import matching
 from common.text import LONG_TEXT_LENGTH, long_text_checks
+from common.translated import columns
 from common.versions import VersionedQuerySet
+from people import photos
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -49,6 +53,12 @@ class PersonQuerySet(VersionedQuerySet["Person"]):
         """People whose profile the user may see: public ones, themselves, and all for staff."""
         return self.filter(visible_condition(user))
 
+    def search(self, text: str) -> Self:
+        """Name, job title or organisation in any language; case and accents aside."""
+        return self.filter(
+            matching(["name", *columns("position"), *columns("organisation__name")], text)
+        )
+
 
 def visible_condition(user: User | AnonymousUser, path: str = "") -> Q:
     """The rule of `PersonQuerySet.visible_to` as a condition on a relation (`path`, such as
@@ -74,6 +84,19 @@ class Person(models.Model):
     )
     country = CountryField(_("country"), blank=True)
     bio = models.TextField(_("biography"), max_length=LONG_TEXT_LENGTH, blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="people/photos/",
+        blank=True,
+        validators=[
+            FileExtensionValidator(photos.EXTENSIONS),
+            photos.validate_photo,
+        ],
+        help_text=_("JPEG, PNG or WebP, at most 5 MB; shown as a small square of its centre."),
+    )
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to="people/thumbnails/", blank=True, editable=False
+    )
     is_public = models.BooleanField(
         _("public"),
         default=True,
@@ -113,6 +136,21 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.photo:
+            self.thumbnail = ""
+        elif not self.photo._committed or not self.thumbnail:  # A new upload.
+            self.thumbnail.save(f"{self.slug}.jpg", photos.thumbnail(self.photo), save=False)
+        super().save(*args, **kwargs)
+
+    @property
+    def initials(self) -> str:
+        return photos.initials(self.name)
+
+    @property
+    def colour(self) -> int:
+        return photos.colour(self.name)
 
     @property
     def email_address(self) -> str:

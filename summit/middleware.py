@@ -111,3 +111,20 @@ class ApiLanguageMiddleware:
         response.headers["Content-Language"] = language
         patch_vary_headers(response, ("Accept-Language",))
         return response
+
+
+class StyleHashesMiddleware:
+    """Adds to the answer's Content-Security-Policy the hashes of the `<style>` elements a
+    page declared (`agenda.identity.allow_style`). Inside CSPMiddleware, which reads them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        hashes = getattr(request, "_style_hashes", None)
+        if hashes:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["style-src"] = [*update.get("style-src", []), *hashes]
+            response._csp_update = update
+        return response

@@ -6,6 +6,7 @@ Production sets at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 
 import os
 import sys
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,7 +51,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Before the admin, whose forms it patches: texts in English and French, side by side.
     "modeltranslation",
-    "django.contrib.admin",
+    "summit.apps.SummitAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost, so that every answer carries the policy, the API's JSON errors included.
     "csp.middleware.CSPMiddleware",
+    # Inside it: the hashes of the styles a page carries, for its policy.
+    "summit.middleware.StyleHashesMiddleware",
     # Next, so that it sees every answer, Django's 400 for an unknown host included.
     "summit.middleware.ApiErrorsAsJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -137,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "summit.language.switch",
+                "summit.context.current_summit",
             ],
         },
     },
@@ -242,7 +246,7 @@ MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
 # admin's translated pages cannot be built, and the checker does not build them.
 if "mypy" in sys.modules:
     MODELTRANSLATION_ENABLE_REGISTRATIONS = False
-    INSTALLED_APPS[INSTALLED_APPS.index("django.contrib.admin")] = (
+    INSTALLED_APPS[INSTALLED_APPS.index("summit.apps.SummitAdminConfig")] = (
         "django.contrib.admin.apps.SimpleAdminConfig"
     )
 
@@ -251,6 +255,16 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Uploads: a summit's logo and hero image (summit.views.media) and people's photos and
+# thumbnails (summit.media, by visibility). A front server must not serve MEDIA_ROOT whole:
+# people's originals are never served and a hidden person's thumbnail stays hidden.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(
+    os.environ.get(
+        "MEDIA_ROOT",
+        Path(tempfile.gettempdir()) / "summit-test-media" if TESTING else BASE_DIR / "media",
+    )
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

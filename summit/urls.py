@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from agenda.views import changes, exports, feeds, me, programme
 from meetings import views as meeting_views
 from people.accounts import LoginForm, SetPasswordForm
-from summit import language
+from summit import language, media, views
 from summit.views import PasswordResetView
 
 # Admin, feeds and the API are never language-prefixed; pages may be (/fr/...).
@@ -26,6 +26,8 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # A summit's logo and hero image; people's thumbnails below, by visibility.
+    path("media/summits/<path:path>", views.media, name="media"),
     path("feeds/<str:token>.ics", feeds.personal_feed, name="personal-feed"),
     path("<slug:summit>/programme.ics", feeds.programme_feed, name="programme-feed"),
     path("<slug:summit>/sessions/<slug:slug>.ics", feeds.session_feed, name="session-feed"),
@@ -34,6 +36,9 @@ urlpatterns = [
     path("<slug:summit>/schedule.xml", exports.schedule_xml, name="schedule-xml"),
     path("<slug:summit>/schedule.json", exports.schedule_json, name="schedule-json"),
     path("<slug:summit>/changes.atom", changes.ChangesFeed(), name="changes-feed"),
+    # People's thumbnails, small files written by staff uploads, served to those who may see
+    # the person (never MEDIA_ROOT whole: the originals stay private).
+    path("media/people/thumbnails/<str:name>", media.thumbnail, name="thumbnail"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -57,5 +62,6 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
+handler403 = "summit.views.permission_denied"
 handler404 = "summit.views.not_found"
 handler500 = "summit.views.server_error"

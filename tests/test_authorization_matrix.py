@@ -319,10 +319,17 @@ MATRIX = {
     "agenda:people": EVERYONE,
     "agenda:person": PEOPLE,
     "agenda:changes": EVERYONE,
+    "agenda:search": EVERYONE,
     "me": LOGGED_IN,
     "me-calendar": LOGGED_IN,
     "me-star": every(POST_ONLY, SESSIONS),
-    "me-registration": every(POST_ONLY, SESSIONS),
+    # A GET asks before a seat or a place in line is given away.
+    "me-registration": {
+        "public session": LOGGED_IN,
+        "invitation session": "login 404 200 200 200",
+        "cancelled session": LOGGED_IN,
+        "missing session": "login 404 404 404 404",
+    },
     "me-meetings": LOGGED_IN,
     "me-meeting": {
         "confidential meeting": "login 404 200 200 200",
@@ -349,6 +356,10 @@ MATRIX = {
     "schedule-xml": EVERYONE,
     "schedule-json": EVERYONE,
     "changes-feed": EVERYONE,
+    # The world's people have no photo; tests/people/test_photos.py shows who sees one.
+    "thumbnail": every(NOBODY, PEOPLE),
+    # Uploaded images (a summit's logo): public; a file that is not there is not there.
+    "media": NOBODY,
     # API
     "api-root": EVERYONE,
     "api-schema": EVERYONE,
@@ -449,9 +460,9 @@ ADMIN_MODELS = {
     "agenda.feedtoken": "change delete",  # made by their holders; staff revoke them
     "agenda.registration": ALL,
     "agenda.agendachange": "",  # the record of attendees' time
+    "agenda.release": "",  # published from the summit's page, never edited after
     "agenda.star": "delete",
     "agenda.removal": "delete",
-    "agenda.release": "",  # published from the summit's page, then read only
     "meetings.meeting": ALL,
     "meetings.meetingparticipant": ALL,
     "outbox.email": "change",  # kept on record; "send again" is a change
@@ -528,7 +539,13 @@ def routes():
 
 
 ROUTES = routes()
-PLACEHOLDERS = {"summit": "ai", "uidb64": "MQ", "token": "set-password", "url": "nowhere/"}
+PLACEHOLDERS = {
+    "summit": "ai",
+    "uidb64": "MQ",
+    "token": "set-password",
+    "url": "nowhere/",
+    "path": "summits/logos/none.svg",
+}
 ADMIN_ROUTE = re.compile(r"^/admin/(\w+)/(\w+)/")
 
 
@@ -562,6 +579,8 @@ def kwargs_for(route, item):
             found[param] = ContentType.objects.get_for_model(item).pk
         elif param == "app_label":
             found[param] = item
+        elif param == "name" and route.name == "thumbnail":
+            found[param] = f"{item.slug}.jpg"
         elif param == "format":
             found[param] = "json"
         else:
@@ -1096,8 +1115,8 @@ def asked(ask, world, client, token):
 
 @pytest.mark.parametrize("ask", ASKS, ids=[ask.name for ask in ASKS])
 def test_a_hidden_item_is_answered_like_one_that_does_not_exist(world, db, ask):
-    clear_caches()
     client, token = browser(world["users"].get(ask.role))
+    clear_caches()  # after logging in, which may look the current summit up
     hidden = asked(ask, world, client, token)
     item = world["items"][ask.hidden]
     type(item).objects.filter(pk=item.pk).delete()

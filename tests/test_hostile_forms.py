@@ -103,6 +103,7 @@ PAGES = {
     "agenda:people": lambda c: {"summit": "ai"},
     "agenda:person": lambda c: {"summit": "ai", "slug": "virkkunen"},
     "agenda:changes": lambda c: {"summit": "ai"},
+    "agenda:search": lambda c: {"summit": "ai"},
     "me": lambda c: {},
     "me-calendar": lambda c: {},
     "me-star": lambda c: {"session_id": c["sessions"]["panel"].pk},
@@ -127,6 +128,8 @@ PAGES = {
     "schedule-xml": lambda c: {"summit": "ai"},
     "schedule-json": lambda c: {"summit": "ai"},
     "changes-feed": lambda c: {"summit": "ai"},
+    "thumbnail": lambda c: {"name": "virkkunen.jpg"},
+    "media": lambda c: {"path": "logos/none.svg"},
 }
 
 
@@ -266,11 +269,19 @@ PAGE_FILTERS = {
         data=lambda c: {"day": "2025-02-10", "kind": "panel", "q": "governance"},
         text={"q"},
     ),
-    ("get", "agenda:people", ("country", "organisation")): PageForm(
+    ("get", "agenda:people", ("country", "name", "organisation")): PageForm(
         user="attendee",
         url=lambda c: reverse("agenda:people", args=["ai"]),
-        data=lambda c: {"organisation": "ec", "country": "FI"},
+        data=lambda c: {"organisation": "ec", "country": "FI", "name": "virk"},
         slugs={"organisation"},
+        text={"name"},
+    ),
+    # The header's search box and the search page's own form.
+    ("get", "agenda:search", ("q",)): PageForm(
+        user="attendee",
+        url=lambda c: reverse("agenda:search", args=["ai"]),
+        data=lambda c: {"q": "energy"},
+        text={"q"},
     ),
 }
 LINK_PARAMETERS = {

@@ -120,6 +120,10 @@ def values(name, params, world, token):
             found[param] = "meetings"
         elif param == "url":
             found[param] = "meetings/meeting/nowhere"
+        elif param == "name":  # a thumbnail's file
+            found[param] = "leak-adviser.jpg"
+        elif param == "path":
+            found[param] = "logos/none.svg"
         else:
             raise AssertionError(f"route {name} has a parameter the test does not cover: {param}")
     return found

@@ -20,6 +20,8 @@ ARGUMENTS = {
     "id": 1,
     "uidb64": "MQ",
     "app_label": "agenda",
+    "name": "photo.jpg",
+    "path": "logos/logo.svg",
 }
 # Admin routes without a name: an item's bare address and an address it does not know.
 UNNAMED = ["/admin/agenda/session/1/", "/admin/no-such-page/"]
@@ -50,6 +52,7 @@ def test_every_route_outside_the_api_is_walked():
     names = {name for name, _path in ROUTES}
     assert {name for name in names if not name.startswith("admin:")} == {
         "current-summit",
+        "media",
         "me",
         "me-calendar",
         "me-star",
@@ -64,6 +67,7 @@ def test_every_route_outside_the_api_is_walked():
         "agenda:people",
         "agenda:person",
         "agenda:changes",
+        "agenda:search",
         "changes-feed",
         "personal-feed",
         "programme-feed",
@@ -72,6 +76,7 @@ def test_every_route_outside_the_api_is_walked():
         "track-feed",
         "schedule-xml",
         "schedule-json",
+        "thumbnail",
         "set_language",
         "login",
         "logout",

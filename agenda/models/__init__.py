@@ -10,7 +10,13 @@ from agenda.models.place import (
     validate_summit_slug,
     validate_time_zone,
 )
-from agenda.models.programme import SequencedModel, SequencedQuerySet, Session, SessionRole
+from agenda.models.programme import (
+    KeyPerson,
+    SequencedModel,
+    SequencedQuerySet,
+    Session,
+    SessionRole,
+)
 from agenda.models.release import AgendaVisit, Release
 from agenda.models.sync import FeedToken, Removal
 
@@ -18,6 +24,7 @@ __all__ = [
     "AgendaChange",
     "AgendaVisit",
     "FeedToken",
+    "KeyPerson",
     "Registration",
     "Release",
     "Removal",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from agenda import identity
 from common.text import LONG_TEXT_LENGTH, long_text_checks
 from common.versions import VersionedQuerySet
 
@@ -65,6 +66,41 @@ class Summit(models.Model):
         validators=[validate_time_zone],
         help_text=_("IANA name; every time of the summit is shown in this zone."),
     )
+    logo = models.FileField(
+        _("logo"),
+        upload_to="summits/logos/",
+        blank=True,
+        validators=[identity.validate_logo],
+        help_text=_(
+            "SVG, PNG, JPEG or WebP, at most 512 KB, shown in the header on the primary colour "
+            "(so a light logo reads best). Without one, the name is set as a wordmark. SVG files "
+            "may only draw: scripts, links and embedded files are refused."
+        ),
+    )
+    hero_image = models.FileField(
+        _("hero image"),
+        upload_to="summits/heroes/",
+        blank=True,
+        validators=[identity.validate_hero],
+        help_text=_(
+            "Optional. PNG, JPEG or WebP, at most 2 MB, about 1200 × 630 pixels: shown in link "
+            "previews of the summit's pages."
+        ),
+    )
+    primary_colour = models.CharField(
+        _("primary colour"),
+        max_length=7,
+        default=identity.DEFAULT_PRIMARY,
+        validators=[identity.validate_primary_colour],
+        help_text=_("Like #0b4f8a: the header, links and buttons. Dark enough for white text."),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default=identity.DEFAULT_ACCENT,
+        validators=[identity.validate_accent_colour],
+        help_text=_("Like #c8102e: rules and highlights on white."),
+    )
 
     updated_at = models.DateTimeField(_("last modified"), auto_now=True)
 
@@ -90,6 +126,16 @@ class Summit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def theme_css(self) -> str:
+        """The stylesheet of the summit's colours."""
+        return identity.theme_css(primary=self.primary_colour, accent=self.accent_colour)
+
+    @property
+    def preview_image(self):
+        """The image of the summit's link previews: its hero image, else its logo."""
+        return self.hero_image or self.logo or None
 
     @cached_property
     def tz(self) -> zoneinfo.ZoneInfo:

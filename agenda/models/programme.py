@@ -363,3 +363,29 @@ class SessionRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()}) — {self.session}"
+
+
+class KeyPerson(models.Model):
+    """A person the summit's home page puts forward, in the order staff chose: the
+    Commission President first, whoever appears most often on the programme."""
+
+    summit = models.ForeignKey(
+        Summit, verbose_name=_("summit"), on_delete=models.CASCADE, related_name="key_people"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="key_for"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["summit", "position", "id"]
+        verbose_name = _("key person")
+        verbose_name_plural = _("key people")
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "person"], name="key_person_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.summit}"

@@ -6,7 +6,7 @@ from django.middleware.csrf import get_token
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from agenda.cached import StarForms, star_marker
+from agenda.cached import StarForms, seats_marker, star_marker
 
 register = template.Library()
 
@@ -23,3 +23,10 @@ def star_slot(session):
     """A marker for `agenda.cached.Rendering`: a star button for readers who are logged in,
     nothing for the others."""
     return mark_safe(star_marker(session))
+
+
+@register.simple_tag
+def seats_slot(session):
+    """A marker for `agenda.cached.seats_in`: the seats left and the reader's own place,
+    put in for each request."""
+    return mark_safe(seats_marker(session)) if session.takes_registrations else ""

@@ -4,13 +4,14 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 from django_countries import countries
 
 from agenda import cached, calendar_links, timetable
 from agenda.forms import DirectoryFilterForm
 from agenda.models import Session, SessionRole
-from common.search import fold
+from common.search import fold, matching
 from people.models import Organisation, Person
 
 
@@ -33,8 +34,11 @@ def directory(request, summit):
         country_codes = sorted({code for code in people.values_list("country", flat=True) if code})
         if not filters.is_valid():
             people = people.none()
+        name = filters.cleaned_data.get("name", "").strip()
         organisation = filters.cleaned_data.get("organisation", "")
         country = filters.cleaned_data.get("country", "")
+        if name:
+            people = people.filter(matching(["name"], name))
         if organisation:
             people = people.filter(organisation__slug=organisation)
         if country:
@@ -52,13 +56,26 @@ def directory(request, summit):
                     key=lambda c: fold(str(c[1])) or "",
                 ),
                 "filters": filters,
+                "chosen_name": name,
                 "chosen_organisation": organisation,
                 "chosen_country": country,
+                # What the page links keep: the filters in use.
+                "kept": urlencode(
+                    [
+                        (key, value)
+                        for key, value in (
+                            ("name", name),
+                            ("organisation", organisation),
+                            ("country", country),
+                        )
+                        if value
+                    ]
+                ),
             },
             request=request,
         )
 
-    names = ("organisation", "country", "page")
+    names = ("name", "organisation", "country", "page")
     parts = tuple((name, request.GET.get(name, "")) for name in names)
     return cached.page(
         request,
@@ -67,6 +84,8 @@ def directory(request, summit):
         parts=parts,
         build=build,
         context={"nav": "people"},
+        # A name typed is free text: each would fill the cache once.
+        shareable=not request.GET.get("name"),
         params=names,
     )
 

@@ -4,7 +4,6 @@ a session's page."""
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -13,11 +12,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
-from agenda import cached, calendar_links, timetable
+from agenda import cached, calendar_links, home, timetable
 from agenda.filters import ProgrammeFilter
-from agenda.models import Registration, Session, SessionRole, Star, Summit
+from agenda.models import Registration, Session, Star, Summit
 from meetings.models import Meeting
-from people.models import Person
 
 
 def mark_starred(sessions, user):
@@ -45,6 +43,27 @@ def announced_meetings(summit, user, filters):
     return list(meetings.with_participants(user))
 
 
+def subscription(request, summit, filters) -> tuple[calendar_links.FeedLinks, str]:
+    """The feed that holds what a filtered programme shows, and what it holds: "all" (no
+    filter), "track" or "person" (a feed of exactly that), or "whole" (the filters have no
+    feed of their own: the whole programme, said plainly)."""
+    chosen = (
+        {name: value for name, value in filters.form.cleaned_data.items() if value}
+        if filters.form.is_valid()
+        else None
+    )
+    if chosen is not None and set(chosen) == {"track"}:
+        track = chosen["track"]
+        path = reverse("track-feed", args=[summit.slug, track.slug])
+        return calendar_links.for_path(request, path, f"{summit.name} — {track.name}"), "track"
+    if chosen is not None and set(chosen) == {"person"}:
+        person = chosen["person"]
+        path = reverse("person-feed", args=[summit.slug, person.slug])
+        return calendar_links.for_path(request, path, f"{person.name} — {summit.name}"), "person"
+    path = reverse("programme-feed", args=[summit.slug])
+    return calendar_links.for_path(request, path, summit.name), "all" if chosen == {} else "whole"
+
+
 @require_safe
 def current_summit(request):
     summit = Summit.objects.current()
@@ -56,30 +75,31 @@ def current_summit(request):
 @require_safe
 def summit_home(request, summit):
     summit = get_object_or_404(Summit, slug=summit)
-    visible = Session.objects.visible_to(request.user).filter(summit=summit)
     now = timezone.now()
     first, last = summit.bounds
     on_now = on_next = None
     if first <= now < last:
-        scheduled = visible.scheduled().with_people(request.user)
+        scheduled = (
+            Session.objects.visible_to(request.user)
+            .filter(summit=summit)
+            .scheduled()
+            .select_related("summit", "room__venue")
+        )
         on_now = list(scheduled.filter(start__lte=now, end__gt=now))
-        on_next = list(scheduled.filter(start__gt=now)[:5])
-    key_people = (
-        Person.objects.visible_to(request.user)
-        .filter(Exists(SessionRole.objects.filter(person=OuterRef("pk"), session__in=visible)))
-        .annotate(appearances=Count("session_roles", filter=Q(session_roles__session__in=visible)))
-        .select_related("organisation")
-        .order_by("-appearances", "name")[:8]
-    )
+        on_next = [
+            (home.day_label(session.start, now=now, zone=summit.tz), session)
+            for session in scheduled.filter(start__gt=now)[:5]
+        ]
     return render(
         request,
         "agenda/summit_home.html",
         {
             "summit": summit,
             "venues": summit.venues.prefetch_related("rooms"),
+            "routes": home.travel_routes(summit),
             "tracks": summit.tracks.all(),
-            "key_people": key_people,
-            "session_count": visible.count(),
+            "key_people": home.key_people(summit, request.user),
+            "session_count": home.programme_size(summit, request.user),
             "on_now": on_now,
             "on_next": on_next,
             "feed": calendar_links.for_path(
@@ -104,11 +124,7 @@ def programme(request, summit):
             templates={"card": "agenda/_session_card.html"},
         )
         found += announced_meetings(summit, request.user, filters)
-        track = filters.form.cleaned_data.get("track") if filters.form.is_valid() else None
-        track_feed = None
-        if track is not None:
-            path = reverse("track-feed", args=[summit.slug, track.slug])
-            track_feed = calendar_links.for_path(request, path, f"{summit.name} — {track.name}")
+        feed, feed_scope = subscription(request, summit, filters)
         return cached.head(cached.tracks_of(summit, found)), render_to_string(
             "agenda/_programme.html",
             {
@@ -116,10 +132,8 @@ def programme(request, summit):
                 "filters": filters,
                 "days": timetable.group_by_day_and_time(found, summit),
                 "found": len(found),
-                "feed": calendar_links.for_path(
-                    request, reverse("programme-feed", args=[summit.slug]), summit.name
-                ),
-                "track_feed": track_feed,
+                "feed": feed,
+                "feed_scope": feed_scope,
                 "without_person": urlencode(
                     [
                         (name, value)
@@ -227,5 +241,6 @@ def session_detail(request, summit, slug):
             "duration": (session.end - session.start) // timedelta(minutes=1),
             "tracks": timetable.tracks_of([session]),
             "feed": calendar_links.for_path(request, path, session.title),
+            "event": calendar_links.for_session(request, session),
         },
     )

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from agenda.demo import DEFAULT_PATH, InvalidDemoData, load_demo, whole_weeks
-from agenda.models import Room, Session, SessionRole, Summit, Track, TravelTime, Venue
+from agenda.models import KeyPerson, Room, Session, SessionRole, Summit, Track, TravelTime, Venue
 from agenda.scheduling import summit_conflicts
 from meetings.models import Meeting, MeetingParticipant
 from people.models import Delegation, Organisation, Person
@@ -23,6 +23,7 @@ MODELS = [
     Track,
     Session,
     SessionRole,
+    KeyPerson,
     Organisation,
     Person,
     Delegation,
@@ -442,3 +443,18 @@ def test_french_texts_of_unknown_items_are_refused(tmp_path):
     with pytest.raises(InvalidDemoData, match="French texts: sessions 'no-such-session'"):
         load_demo(english)
     assert Summit.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_demo_puts_the_commission_president_first_among_key_people(client):
+    summit = load_demo().summit
+
+    shown = client.get(f"/{summit.slug}/").context["key_people"]
+
+    assert [person.name for person in shown] == [
+        "Ursula von der Leyen",
+        "Stéphane Séjourné",
+        "Henna Virkkunen",
+        "Hélène Marchetti",
+        "Anand Krishnan",
+    ]

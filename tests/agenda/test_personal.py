@@ -57,11 +57,22 @@ def test_the_agenda_flags_a_clash_and_a_too_short_venue_change(client, site, att
         SessionRoleFactory(session=session, person=person, role="participant")
     client.force_login(attendee)
     items = agenda(client)
-    assert any(
-        "Start-up pitch" in w and "35 min" in w
-        for w in items["Panel on trustworthy AI governance"].warnings
-    )
-    assert any("already in" in w for w in items["Side event"].warnings)
+    assert items["Panel on trustworthy AI governance"].warnings == [
+        "Clashes with “Side event”, 10:30–11:00.",
+        "Only 15 min to get from Grand Palais to Station F for “Start-up pitch”; "
+        "the trip takes 35 min.",
+    ]
+    assert items["Start-up pitch"].warnings == [
+        "Only 15 min to get from Grand Palais to Station F after "
+        "“Panel on trustworthy AI governance”; the trip takes 35 min.",
+        "Only 15 min to get from Grand Palais to Station F after “Side event”; "
+        "the trip takes 35 min.",
+    ]
+    assert items["Side event"].warnings == [
+        "Clashes with “Panel on trustworthy AI governance”, 10:00–11:00.",
+        "Only 15 min to get from Grand Palais to Station F for “Start-up pitch”; "
+        "the trip takes 35 min.",
+    ]
 
 
 def test_meetings_are_in_the_participants_agenda_only(client, site):

@@ -345,3 +345,56 @@ def test_each_digest_is_written_in_its_readers_language(
     assert "Panel on trustworthy AI governance" not in french.body
     assert english.subject == "AI Action Summit: the programme changed (v2)"
     assert "Panel on trustworthy AI governance" in english.body
+
+
+def itip_parts(message):
+    """{method: [(uid, sequence, status)]} of an email's calendar parts."""
+    parsed = email.message_from_bytes(message.message().as_bytes())
+    found = {}
+    for part in parsed.walk():
+        if part.get_content_type() == "text/calendar":
+            calendar = parse(part.get_payload(decode=True))
+            found[str(calendar["METHOD"])] = [
+                (str(e["UID"]), int(e["SEQUENCE"]), str(e["STATUS"]))
+                for e in calendar.walk("VEVENT")
+            ]
+    return found
+
+
+def test_an_item_gone_from_the_programme_is_called_off_for_those_who_no_longer_have_it(
+    site, staff_user, django_capture_on_commit_callbacks
+):
+    """Made invitation-only, a session is called off for who starred it, not for who takes
+    part; deleted, it is called off for who took part, after its last SEQUENCE."""
+    sessions = site["sessions"]
+    panel, visit = sessions["panel"], sessions["visit"]
+    speaker = PersonFactory(name="Speaker", email="speaker@example.org")
+    SessionRoleFactory(session=panel, person=speaker)
+    fan = UserFactory(username="fan", email="fan@example.org")
+    Star.objects.create(user=fan, session=panel)
+    host = PersonFactory(name="Host", email="host@example.org")
+    SessionRoleFactory(session=visit, person=host)
+    visit.start, visit.end = visit.start + timedelta(hours=1), visit.end + timedelta(hours=1)
+    visit.save()
+    visit.refresh_from_db()
+    assert visit.sequence >= 1
+    publish(summit=site["summit"], note="v1", user=staff_user, after=0)
+    panel.visibility = "invitation"
+    panel.save()
+    Registration.objects.filter(session=visit).delete()
+    visit_uid, last_sequence = ical.uid("session", visit.pk), visit.sequence
+    visit.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        release = publish(summit=site["summit"], note="Gone", user=staff_user, after=1)
+    sent = {e.to[0]: e for e in Email.objects.filter(purpose=f"release-{release.pk}")}
+    messages = {m.to[0]: m for m in mail.outbox}
+    panel_uid = ical.uid("session", panel.pk)
+    assert itip_parts(messages["fan@example.org"]) == {
+        "CANCEL": [(panel_uid, panel.sequence, "CANCELLED")]
+    }
+    assert itip_parts(messages["host@example.org"]) == {
+        "CANCEL": [(visit_uid, last_sequence + 1, "CANCELLED")]
+    }
+    # Still on the panel: told it changed, nothing called off.
+    assert "speaker@example.org" in sent
+    assert itip_parts(messages["speaker@example.org"]) == {}

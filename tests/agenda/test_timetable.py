@@ -25,12 +25,15 @@ def test_the_grid_places_sessions_by_room_and_time(client, site):
     rooms = {room.slug: column for room, column in grid.rooms}
     named = dict(zip(grid.placed, slugs(c.session for c in grid.placed), strict=True))
     placed = {(named[c], c.column, c.row_start, c.row_end) for c in grid.placed}
-    # 10:00 is the first half-hour: row 3 (after two header rows); 5-minute rows.
+    # 10:00 is the first half-hour: row 1 (the room names head a grid of their own);
+    # 5-minute rows.
     assert placed == {
-        ("panel", rooms["nef"], 3, 15),
-        ("health", rooms["salon"], 3 + 54, 3 + 72),
+        ("panel", rooms["nef"], 1, 13),
+        ("health", rooms["salon"], 1 + 54, 1 + 72),
     }
-    assert [venue.name for venue, _, _ in grid.venues] == ["Grand Palais", "Station F"]
+    # Station F's only room has nothing on the day: left out, and named below the grid.
+    assert [venue.name for venue, _, _ in grid.venues] == ["Grand Palais"]
+    assert [room.slug for room in grid.idle] == ["shed"]
     assert [t.strftime("%H:%M") for t, _ in grid.times][:3] == ["10:00", "10:30", "11:00"]
 
 
@@ -107,3 +110,30 @@ def test_a_page_gets_the_colours_of_the_tracks_it_shows_each_once(client, site):
     page = client.get("/ai/programme/").content.decode()
     science = programme[1]
     assert f".track-{science.pk} {{ --track: #7a1f5c; }}" in page
+
+
+def test_the_grid_leaves_out_idle_rooms_and_spans_whole_half_hours():
+    import zoneinfo
+    from datetime import UTC, date, datetime
+
+    from agenda import timetable
+
+    paris = zoneinfo.ZoneInfo("Europe/Paris")
+    nef, salon, shed = (RoomFactory.build(pk=pk) for pk in (1, 2, 3))
+    sessions = [
+        SessionFactory.build(
+            room=room,
+            start=datetime(2025, 2, 10, 9, 40, tzinfo=paris),
+            end=datetime(2025, 2, 10, 10, 5, tzinfo=paris),
+        )
+        for room in (shed, nef)
+    ]
+    grid = timetable.build(
+        day=date(2025, 2, 10), zone=paris, rooms=[nef, salon, shed], sessions=sessions
+    )
+    assert (grid.rooms, grid.idle) == ([(nef, 2), (shed, 3)], [salon])
+    assert (grid.begin, grid.finish, grid.rows) == (
+        datetime(2025, 2, 10, 8, 30, tzinfo=UTC),
+        datetime(2025, 2, 10, 9, 30, tzinfo=UTC),
+        12,
+    )

@@ -82,7 +82,7 @@ def test_the_timetable_is_laid_out_and_coloured_under_the_policy(browser, live_s
         " return [style.gridColumnStart, style.gridRowStart, style.gridRowEnd,"
         " style.borderLeftColor]; }"
     )
-    # Nef is the first room; 10:00 is the first row after the two of headers; an hour is
-    # twelve rows of five minutes; the governance track is #1f4e79.
-    assert placed == ["2", "3", "15", "rgb(31, 78, 121)"]
+    # Nef is the first room; 10:00 is the first row (the room names head a grid of their
+    # own); an hour is twelve rows of five minutes; the governance track is #1f4e79.
+    assert placed == ["2", "1", "13", "rgb(31, 78, 121)"]
     context.close()

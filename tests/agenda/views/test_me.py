@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import segno
 
 from agenda.models import AgendaChange, FeedToken, Registration, Star
 from people.models import Person
@@ -160,6 +161,42 @@ def test_the_owner_makes_copies_and_revokes_links_on_a_page(client, site):
     assert client.get(links.https.replace("http://testserver", "")).status_code == 404
 
 
+def test_a_new_link_comes_with_its_qr_code_and_copy_buttons(client):
+    client.force_login(UserFactory())
+    response = client.post("/me/calendar/", {"label": "phone"}, follow=True)
+    webcal = response.context["new_links"].webcal
+    drawn = segno.make(webcal, error="m").svg_inline(
+        scale=4,
+        omitsize=True,
+        title="QR code of your new calendar link",
+        svgclass="qr-code",
+        dark="#000",
+        light="#fff",
+    )
+    content = response.content.decode()
+    # The library's drawing of exactly the webcal:// link shown, as an inline image.
+    assert drawn.replace("<svg ", '<svg role="img" ', 1) in content
+    assert f'value="{webcal}"' in content
+    assert content.count('class="copy-action"') == 2
+    assert "/static/js/copy.js" in content
+    again = client.get("/me/calendar/").content.decode()
+    assert ("qr-code" in again, "copy.js" in again) == (False, False)
+
+
+def test_revoking_asks_first_without_javascript(client):
+    user = UserFactory()
+    token, _secret = FeedToken.issue(user=user, label="tablet")
+    client.force_login(user)
+    content = client.get("/me/calendar/").content.decode()
+    confirm = content[content.index('<details class="confirm">') :]
+    confirm = confirm[: confirm.index("</details>")]
+    assert "<summary>Revoke “tablet”…</summary>" in confirm
+    assert (
+        f'<button type="submit" class="danger" name="revoke" value="{token.pk}">'
+        "Yes, revoke “tablet”</button>"
+    ) in confirm
+
+
 def test_a_head_of_the_calendar_page_answers_and_leaves_the_new_link_to_be_shown(client):
     client.force_login(UserFactory())
     client.post("/me/calendar/", {"label": "phone"})
@@ -185,10 +222,7 @@ def test_a_seat_is_kept_when_the_session_moves_onto_another_and_the_clash_is_sho
     entry = agenda(client)["AI in health and science"]
     assert (entry.registration.status, entry.warnings) == (
         "confirmed",
-        [
-            "Amélie Durand is already in session “AI in health and science” "
-            "at Mon 10 Feb 10:30–12:00."
-        ],
+        ["Clashes with “Panel on trustworthy AI governance”, 10:00–11:00."],
     )
 
 

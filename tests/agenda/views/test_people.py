@@ -126,3 +126,56 @@ def test_a_filter_that_cannot_be_is_shown_beside_its_field(client, site):
     assert set(response.context["filters"].errors) == {"organisation", "country"}
     page = response.content.decode()
     assert 'id="organisation-error"' in page and 'id="country-error"' in page
+
+
+def test_the_directory_finds_people_by_name_accents_and_case_aside(client, site):
+    sejourne = PersonFactory(name="Stéphane Séjourné", slug="sejourne")
+    SessionRoleFactory(session=site["sessions"]["visit"], person=sejourne)
+    assert names(client.get("/ai/people/?name=SEJOURNE")) == {"Stéphane Séjourné"}
+    assert names(client.get("/ai/people/?name=virk")) == {"Henna Virkkunen"}
+    # By name only: an organisation's name finds nobody.
+    assert names(client.get("/ai/people/?name=commission")) == set()
+    assert names(client.get("/ai/people/?name=quiet")) == set()
+
+
+def test_the_directory_keeps_the_name_across_pages(client, site):
+    session = SessionFactory(
+        summit=site["summit"],
+        room=site["sessions"]["visit"].room,
+        start=paris(11, 14),
+        end=paris(11, 15),
+    )
+    for n in range(61):
+        SessionRoleFactory(session=session, person=PersonFactory(name=f"Delegate {n:02}"))
+    content = client.get("/ai/people/?name=delegate").content.decode()
+    assert 'href="?name=delegate&amp;page=2"' in content
+    assert names(client.get("/ai/people/?name=delegate&page=2")) == {"Delegate 60"}
+
+
+@pytest.mark.parametrize("query", ["name=" + "x" * 500, "name=%25_", "name=%00", "name[]=a"])
+def test_odd_names_in_the_directory_are_answered_without_an_error(client, site, query):
+    assert client.get(f"/ai/people/?{query}").status_code in {200, 400}
+
+
+def test_a_name_too_long_lists_nobody_and_says_so(client, site):
+    response = client.get("/ai/people/?name=" + "x" * 101)
+    assert names(response) == set()
+    assert "Search with at most 100 characters." in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 5])
+def test_directory_name_search_queries_do_not_grow(client, django_assert_num_queries, size):
+    summit = SummitFactory(slug="many")
+    room = RoomFactory(venue__summit=summit)
+    for n in range(size):
+        session = SessionFactory(
+            summit=summit, room=room, start=paris(10, 8 + n), end=paris(10, 9 + n)
+        )
+        SessionRoleFactory(
+            session=session,
+            person=PersonFactory(name=f"Ana {n}", organisation=OrganisationFactory()),
+        )
+    # Version, summit, organisations, countries, count, page: a typed name is never kept.
+    with django_assert_num_queries(6):
+        response = client.get("/many/people/?name=ana")
+    assert len(names(response)) == size

@@ -1,4 +1,7 @@
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
+from django.utils.html import escape
 
 from tests.agenda.pages import programme
 from tests.factories import (
@@ -73,10 +76,109 @@ def test_the_session_page_shows_times_place_people_seats_and_feed_links(client, 
     for link in [
         'href="http://testserver/ai/sessions/health.ics"',
         'href="webcal://testserver/ai/sessions/health.ics"',
-        "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Ftestserver%2Fai%2Fsessions%2Fhealth.ics",
-        "https://outlook.live.com/calendar/0/addfromweb?url=http%3A%2F%2Ftestserver%2Fai%2Fsessions%2Fhealth.ics",
     ]:
         assert link in content
+
+
+def test_the_session_page_adds_the_event_itself_to_google_calendar_and_outlook(client, site):
+    site["sessions"]["health"].room.venue.address = "3 Avenue du Général Eisenhower, Paris"
+    site["sessions"]["health"].room.venue.save()
+    event = client.get("/ai/sessions/health/").context["event"]
+    details = "Early cancer detection.\n\nhttp://testserver/ai/sessions/health/"
+    assert parse_qs(urlsplit(event.google).query) == {
+        "action": ["TEMPLATE"],
+        "text": ["AI in health and science"],
+        "dates": ["20250210T133000Z/20250210T150000Z"],
+        "details": [details],
+        "location": ["Salon, Grand Palais, 3 Avenue du Général Eisenhower, Paris"],
+        "ctz": ["Europe/Paris"],
+    }
+    assert event.google.startswith("https://calendar.google.com/calendar/render?")
+    compose = {
+        "path": ["/calendar/action/compose"],
+        "rru": ["addevent"],
+        "subject": ["AI in health and science"],
+        "startdt": ["2025-02-10T13:30:00Z"],
+        "enddt": ["2025-02-10T15:00:00Z"],
+        "body": [details],
+        "location": ["Salon, Grand Palais, 3 Avenue du Général Eisenhower, Paris"],
+    }
+    assert [
+        (urlsplit(link)[:3], parse_qs(urlsplit(link).query))
+        for link in (event.outlook, event.office)
+    ] == [
+        (("https", "outlook.live.com", "/calendar/0/deeplink/compose"), compose),
+        (("https", "outlook.office.com", "/calendar/0/deeplink/compose"), compose),
+    ]
+    content = client.get("/ai/sessions/health/").content.decode()
+    assert escape(event.google) in content and escape(event.outlook) in content
+
+
+def test_a_cancelled_session_offers_no_event_to_add(client, site):
+    content = client.get("/ai/sessions/energy/").content.decode()
+    assert ("calendar.google.com" in content, "deeplink/compose" in content) == (False, False)
+    assert 'href="webcal://testserver/ai/sessions/energy.ics"' in content
+
+
+def feed_of(response):
+    assert response.status_code == 200
+    return response.context["feed"].https, response.context["feed_scope"]
+
+
+@pytest.mark.parametrize(
+    "query, feed, scope",
+    [
+        ("", "http://testserver/ai/programme.ics", "all"),
+        ("?track=science", "http://testserver/ai/tracks/science.ics", "track"),
+        ("?person=virkkunen", "http://testserver/ai/people/virkkunen.ics", "person"),
+        ("?day=2025-02-10", "http://testserver/ai/programme.ics", "whole"),
+        ("?track=science&kind=panel", "http://testserver/ai/programme.ics", "whole"),
+        ("?person=virkkunen&q=panel", "http://testserver/ai/programme.ics", "whole"),
+        ("?track=nowhere", "http://testserver/ai/programme.ics", "whole"),
+        ("?track=", "http://testserver/ai/programme.ics", "all"),
+    ],
+)
+def test_the_programme_subscribes_to_what_its_filter_shows_or_says_it_is_everything(
+    client, site, query, feed, scope
+):
+    assert feed_of(client.get(f"/ai/programme/{query}")) == (feed, scope)
+
+
+def test_the_programme_says_what_its_subscription_holds(client, site):
+    said = {
+        query: client.get(f"/ai/programme/{query}").content.decode()
+        for query in ("", "?track=science", "?person=virkkunen", "?kind=panel")
+    }
+    whole = "This subscribes to the whole programme, not only the sessions shown"
+    assert [whole in content for content in said.values()] == [False, False, False, True]
+    assert "This subscribes to the track “Science”: the sessions shown." in said["?track=science"]
+    assert (
+        "This subscribes to the sessions with Henna Virkkunen: the sessions shown."
+        in said["?person=virkkunen"]
+    )
+    assert 'href="webcal://testserver/ai/tracks/science.ics"' in said["?track=science"]
+
+
+@pytest.mark.parametrize(
+    "query, summary",
+    [
+        ("", "<summary>Filters</summary>"),
+        ("?track=science", "<summary>Filters (1)</summary>"),
+        ("?track=science&day=2025-02-10", "<summary>Filters (2)</summary>"),
+        ("?track=science&day=2025-02-10&kind=panel&q=ai", "<summary>Filters (4)</summary>"),
+        ("?track=", "<summary>Filters</summary>"),
+    ],
+)
+def test_the_folded_filters_count_those_in_use(client, site, query, summary):
+    content = client.get(f"/ai/programme/{query}").content.decode()
+    assert summary in content
+    assert '<details class="filter-fold">' in content
+
+
+def test_folded_filters_open_on_an_error(client, site):
+    content = client.get("/ai/programme/?day=someday&track=science").content.decode()
+    assert '<details class="filter-fold" open>' in content
+    assert "<summary>Filters (2)</summary>" in content
 
 
 @pytest.mark.usefixtures("clock")
@@ -86,7 +188,7 @@ def test_the_session_page_offers_registration_and_shows_the_outcome(client, site
     assert "Register" in client.get("/ai/sessions/health/").content.decode()
     client.post(f"/me/registrations/{site['sessions']['health'].pk}/")
     content = client.get("/ai/sessions/health/").content.decode()
-    assert "You have a seat." in content and "Cancel my registration" in content
+    assert "You have a seat." in content and "Give up my seat" in content
     assert "29 seats left" in content
 
 
@@ -111,7 +213,10 @@ def test_the_home_page_shows_what_is_on_now_during_the_summit(client, site, monk
     monkeypatch.setattr(timezone, "now", lambda: paris(10, 10, 30))
     response = client.get("/ai/")
     assert [s.slug for s in response.context["on_now"]] == ["panel"]
-    assert [s.slug for s in response.context["on_next"]] == ["health", "visit"]  # not cancelled
+    assert [(label, s.slug) for label, s in response.context["on_next"]] == [
+        ("Today 14:30", "health"),  # not the cancelled one
+        ("Tomorrow 10:00", "visit"),
+    ]
 
 
 def test_unknown_summits_and_sessions_are_404(client, site):
