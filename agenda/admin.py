@@ -32,6 +32,7 @@ from agenda.models import (
     TravelTime,
     Venue,
 )
+from agenda.spreadsheets import SessionSpreadsheets
 from agenda.views import release_preview, timetable_editor
 from common.admin import HistoryAdmin, ModelAdmin, TabularInline, TextsAdmin
 
@@ -253,7 +254,9 @@ class HasConflictsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(TextsAdmin, KeepsHistoryAdmin, HistoryAdmin, ScheduledItemAdmin):
+class SessionAdmin(
+    SessionSpreadsheets, TextsAdmin, KeepsHistoryAdmin, HistoryAdmin, ScheduledItemAdmin
+):
     form = SessionForm
     list_display = [
         "title",

@@ -18,6 +18,7 @@ from rest_framework.authtoken.models import TokenProxy
 from common.admin import AnyInputMixin, HistoryAdmin, ModelAdmin, TextsAdmin
 from people import accounts, invitations
 from people.models import Delegation, Organisation, Person
+from people.spreadsheets import PersonSpreadsheets
 
 
 @admin.register(Organisation)
@@ -58,7 +59,7 @@ class InviteForm(forms.Form):
 
 
 @admin.register(Person)
-class PersonAdmin(TextsAdmin, HistoryAdmin, ModelAdmin):
+class PersonAdmin(PersonSpreadsheets, TextsAdmin, HistoryAdmin, ModelAdmin):
     list_display = ["name", "position", "organisation", "country", "is_public", "user"]
     list_filter = ["is_public", "organisation__kind", "country", "organisation"]
     list_select_related = ["organisation", "user"]

@@ -433,6 +433,14 @@ MATRIX = {
     "admin:people_person_invite": STAFF_PAGE,
     "admin:agenda_summit_timetable": STAFF_PAGE,
     "admin:agenda_summit_release": STAFF_PAGE,
+    # Spreadsheets: staff who may add and change import, staff who may view export; the
+    # confirmation of an import is a POST only.
+    "admin:agenda_session_import": STAFF_PAGE,
+    "admin:agenda_session_process_import": "login login login 405 405",
+    "admin:agenda_session_export": STAFF_PAGE,
+    "admin:people_person_import": STAFF_PAGE,
+    "admin:people_person_process_import": "login login login 405 405",
+    "admin:people_person_export": STAFF_PAGE,
     "admin:meetings_meeting_suggest": {
         "confidential meeting": STAFF_PAGE,
         "missing meeting": "login login login 404 404",

@@ -36,6 +36,7 @@ from meetings.models import Meeting
 from people.models import Organisation
 from tests.factories import MeetingFactory, MeetingParticipantFactory, SessionFactory, paris
 from tests.hostile import (
+    DEEP,
     FORM,
     HOSTILE,
     SLUG,
@@ -55,6 +56,7 @@ from tests.hostile import (
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Brand-new passphrase 2025"
+DEEP_JSON = DEEP.encode()
 
 
 @pytest.fixture(autouse=True)
@@ -326,6 +328,25 @@ ADMIN_PAGES_WITHOUT_FORMS = {
     "agenda_session_deleted": lambda c: reverse("admin:agenda_session_deleted"),
     "meetings_meeting_deleted": lambda c: reverse("admin:meetings_meeting_deleted"),
 }
+# The spreadsheet pages of the programme and the people: a dry run, its confirmation and the
+# export (tests/agenda/test_spreadsheets.py holds their round trips and row errors).
+SPREADSHEET_PAGES = {
+    f"{model}_{step}"
+    for model in ("agenda_session", "people_person")
+    for step in ("import", "process_import", "export")
+}
+# Files staff might upload by mistake, or anyone hostile: none is a 500 or writes a row.
+JUNK_FILES = {
+    "empty": b"",
+    "binary": bytes(range(256)) * 64,
+    "latin-1": "name,slug\nAmélie,amélie\n".encode("latin-1"),
+    "wrong columns": b"colour,smell\nred,sweet\n",
+    "bad id": b"id,slug\n" + str(2**70).encode() + b",x\n",
+    "json object": b'{"not": "rows"}',
+    "deep json": DEEP_JSON,
+    "huge": b"x" * 6_000_000,
+    **{name: "\n".join(form_values(name)).encode(errors="surrogatepass") for name in HOSTILE},
+}
 # Fields of those pages that take a file: the hostile value is what the file holds.
 ADMIN_FILES = {"people_person_invite": {"csv_file"}}
 # What those pages take as it is: free text, and a time without offset, which is a time in
@@ -539,7 +560,7 @@ def admin_pages():
 
 def test_every_admin_form_is_in_the_corpus(corpus):
     assert set(ADMIN_FORMS) == set(adding_admins(corpus))
-    assert set(ADMIN_PAGES) | set(ADMIN_PAGES_WITHOUT_FORMS) == admin_pages()
+    assert set(ADMIN_PAGES) | set(ADMIN_PAGES_WITHOUT_FORMS) | SPREADSHEET_PAGES == admin_pages()
 
 
 @pytest.mark.parametrize("label", ADMIN_PAGES_WITHOUT_FORMS)
@@ -649,3 +670,50 @@ def test_admin_searches_take_any_text(corpus):
         (label, name): (200, too_long if len(form_values(name)[-1]) > 200 else [])
         for label, name in answers
     }
+
+
+@pytest.mark.parametrize("model", ["agenda_session", "people_person"])
+def test_spreadsheet_pages_refuse_junk_files_and_values(client, corpus, model):
+    client.force_login(corpus["staff"])
+    faults = []
+    before = stored_rows()
+    for name, content in JUNK_FILES.items():
+        for format_index in ("0", "1", "2"):
+            upload = SimpleUploadedFile(f"{name}.csv", content)
+            response = client.post(
+                reverse(f"admin:{model}_import"),
+                {"resource": "0", "format": format_index, "import_file": upload},
+            )
+            if response.status_code != 200 or "confirm_form" in response.context:
+                faults.append(("import", name, format_index, response.status_code))
+    valid = {
+        "import_file_name": "0" * 32,
+        "original_file_name": "x.csv",
+        "format": "0",
+        "resource": "0",
+    }
+    for field in valid:
+        for name in HOSTILE:
+            if name == "nul":
+                continue
+            response = client.post(
+                reverse(f"admin:{model}_process_import"),
+                encoded(with_value({key: [value] for key, value in valid.items()}, field, name)),
+                content_type=FORM,
+            )
+            if response.status_code != 302:
+                faults.append(("process_import", field, name, response.status_code))
+    for field in ("format", "resource"):
+        for name in HOSTILE:
+            if name == "nul":
+                continue
+            response = client.post(
+                reverse(f"admin:{model}_export"),
+                encoded(with_value({"format": ["0"], "resource": ["0"]}, field, name)),
+                content_type=FORM,
+            )
+            if response.status_code >= 500:
+                faults.append(("export", field, name, response.status_code))
+    if (after := stored_rows()) != before:
+        faults.append(("written", changed_tables(before, after)))
+    assert faults == [], report(faults)
