@@ -190,7 +190,9 @@ class SessionResource(SheetResource):
         export_order = fields
         import_id_fields = ["id"]
         clean_model_instances = True
-        skip_unchanged = False
+        # A row that changes nothing is not saved: no new version in the history, no moved
+        # `updated_at` for the feeds.
+        skip_unchanged = True
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -233,6 +235,16 @@ class SessionResource(SheetResource):
                 errors["people"] = [str(error)]
         if errors:
             raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if instance._state.adding or not super().skip_row(
+            instance, original, row, import_validation_errors
+        ):
+            return False
+        if self.roles is None:
+            return True
+        wanted = [(person.pk, role) for person, role in self.roles]
+        return wanted == list(instance.roles.values_list("person_id", "role"))
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """The model's checks, then the scheduling rules of the admin and the API, unless the

@@ -158,6 +158,11 @@ ADMIN_FORMS = {
         "start_date": "2026-02-19",
         "end_date": "2026-02-20",
         "time_zone": "Asia/Kolkata",
+        "primary_colour": "#1d2b64",
+        "accent_colour": "#c8102e",
+        # Files: none sent (tests/agenda/test_identity.py sends hostile ones).
+        "logo": "",
+        "hero_image": "",
         "venues-0-name": "Bharat Mandapam",
         "venues-0-slug": "bharat-mandapam",
         "venues-0-address": "Pragati Maidan",
