@@ -21,7 +21,7 @@ def test_a_missing_page_is_a_404_with_the_summits_navigation(client, site, setti
     assert text_of(page, "title") == ["Page not found · AI Action Summit"]
     assert text_of(page, "h1") == ["We cannot find that page"]
     assert text_of(page, "nav") == [
-        "Programme Timetable People Changes",
+        "Programme Timetable People Changes Search",
         "ENEnglish FRFrançais",
         "Calendar feed (.ics) API",
     ]

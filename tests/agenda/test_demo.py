@@ -1,4 +1,5 @@
 import re
+import shutil
 import zoneinfo
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -67,6 +68,13 @@ def snapshot():
 
 def user_fields_but_last_login():
     return [f.attname for f in get_user_model()._meta.concrete_fields if f.name != "last_login"]
+
+
+@pytest.fixture(autouse=True)
+def demo_images(tmp_path):
+    """Demo data written to tmp_path names the demo's logo and preview image beside it."""
+    for name in ("ai-action-summit-2025.svg", "ai-action-summit-2025-preview.png"):
+        shutil.copy(DEFAULT_PATH.parent / name, tmp_path / name)
 
 
 def broken_copy(tmp_path, session):
