@@ -24,6 +24,10 @@ UNTRACKED = ("updated_at",)
 
 def track(*tracked: type[models.Model]) -> None:
     for model in tracked:
+        if hasattr(model._meta, "simple_history_manager_attribute"):
+            # Tracked already: the apps were made ready again (a test changing
+            # INSTALLED_APPS), with the same model classes.
+            continue
         names = {field.name for field in model._meta.get_fields()}
         register(
             model,

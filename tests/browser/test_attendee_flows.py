@@ -88,7 +88,7 @@ def test_clash_warnings_name_the_other_item(screen, live_server, site, amelie):
     panel = site["sessions"]["panel"]
     side = SessionFactory(
         summit=site["summit"],
-        room=panel.room,
+        room=site["sessions"]["health"].room,  # another room: a room holds one thing at a time
         title="Side event",
         start=paris(10, 10, 30),
         end=paris(10, 11, 15),
