@@ -10,6 +10,7 @@ reader's when shown."""
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 import zoneinfo
@@ -297,7 +298,15 @@ def seat_lines(request, session_ids: set[int]) -> dict[int, bytes]:
     reader's own place: they move with every registration, which leaves the programme's
     version alone, so they are read for each request (one query)."""
     states = seats.seat_states(session_ids=session_ids, user=request.user)
-    return {pk: seats_line(state).encode() for pk, state in states.items()}
+    language = translation.get_language()
+    return {pk: line_of(state, language) for pk, state in states.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def line_of(state: seats.SeatState, language: str | None) -> bytes:
+    """`seats_line` in `language` (the active one), worked out once per state: a page shows
+    hundreds of sessions with seats, most in a few states."""
+    return seats_line(state).encode()
 
 
 def seats_in(request, body: bytes) -> tuple[bytes, tuple]:
