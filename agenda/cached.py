@@ -217,6 +217,20 @@ class Rendering:
     pieces: tuple[bytes, ...]
     buttons: tuple[tuple[int, Form, Form], ...] = ()
     size: int = field(default=0, compare=False)
+    # Each piece cut around its seats' markers (texts, sessions), None when it has none.
+    cuts: tuple[tuple[tuple[bytes, ...], tuple[int, ...]] | None, ...] = ()
+
+    @property
+    def seated(self) -> set[int]:
+        """The sessions whose seats the rendering shows."""
+        return {pk for cut in self.cuts if cut is not None for pk in cut[1]}
+
+    @staticmethod
+    def cut(piece: bytes) -> tuple[tuple[bytes, ...], tuple[int, ...]] | None:
+        if SEATS_MARK not in piece:
+            return None
+        parts = SEATS.split(piece)  # text, pk, text, pk, ..., text
+        return tuple(parts[0::2]), tuple(int(pk) for pk in parts[1::2])
 
     @classmethod
     def of(cls, styles: str, body: str, *, reader: bool) -> Rendering:
@@ -224,7 +238,7 @@ class Rendering:
         hashes = tuple(style_hash(css) for css in STYLE.findall(styles))
         if not reader:
             text = STAR.sub("", body).encode()
-            return cls(styles, hashes, (text,), (), len(text) + len(styles))
+            return cls(styles, hashes, (text,), (), 2 * len(text) + len(styles), (cls.cut(text),))
         cut = STAR.split(body)  # text, pk, title, text, pk, title, ..., text
         forms = StarForms()
 
@@ -239,20 +253,37 @@ class Rendering:
             (int(pk), form(pk, title, False), form(pk, title, True))
             for pk, title in zip(cut[1::3], cut[2::3], strict=True)
         )
-        size = sum(map(len, pieces)) + sum(
+        size = 2 * sum(map(len, pieces)) + sum(
             len(b"".join(unstarred + starred)) for _pk, unstarred, starred in buttons
         )
-        return cls(styles, hashes, pieces, buttons, size + len(styles))
+        cuts = tuple(cls.cut(piece) for piece in pieces)
+        return cls(styles, hashes, pieces, buttons, size + len(styles), cuts)
 
-    def body(self, starred: set[int], *, token: bytes = b"", next_path: bytes = b"") -> bytes:
-        """The text with each star button in the reader's state, for their token and path:
-        a join of pieces, no pass over the text."""
-        if not self.buttons:
-            return self.pieces[0]
-        made = [self.pieces[0]]
-        for (pk, unstarred, starred_form), piece in zip(self.buttons, self.pieces[1:], strict=True):
+    def text(self, index: int, lines: dict[int, bytes] | None) -> list[bytes]:
+        """Piece `index` with the seats' `lines` in place of its markers (kept when None)."""
+        cut = self.cuts[index] if self.cuts else None
+        if lines is None or cut is None:
+            return [self.pieces[index]]
+        texts, sessions = cut
+        made = [texts[0]]
+        for pk, text in zip(sessions, texts[1:], strict=True):
+            made += (lines.get(pk, b""), text)
+        return made
+
+    def body(
+        self,
+        starred: set[int],
+        *,
+        token: bytes = b"",
+        next_path: bytes = b"",
+        lines: dict[int, bytes] | None = None,
+    ) -> bytes:
+        """The text with each star button in the reader's state, for their token and path,
+        and the seats' `lines` put in: a join of pieces, no pass over the text."""
+        made = self.text(0, lines)
+        for index, (pk, unstarred, starred_form) in enumerate(self.buttons, start=1):
             before, between, after = starred_form if pk in starred else unstarred
-            made += (before, token, between, next_path, after, piece)
+            made += (before, token, between, next_path, after, *self.text(index, lines))
         return b"".join(made)
 
 
@@ -270,7 +301,7 @@ SEATS_MARK = b"<!--seats:"
 
 
 def seats_marker(session: Session) -> str:
-    """Where a shared rendering shows a session's seats; `seats_in` fills it in."""
+    """Where a shared rendering shows a session's seats; `seat_lines` fill it in."""
     return f"<!--seats:{session.pk}-->"
 
 
@@ -307,16 +338,6 @@ def line_of(state: seats.SeatState, language: str | None) -> bytes:
     """`seats_line` in `language` (the active one), worked out once per state: a page shows
     hundreds of sessions with seats, most in a few states."""
     return seats_line(state).encode()
-
-
-def seats_in(request, body: bytes) -> tuple[bytes, tuple]:
-    """The seats of each session a shared rendering shows with a marker (none for a page
-    without seats). Returns the body and what was put in (for an ETag)."""
-    if SEATS_MARK not in body:
-        return body, ()
-    lines = seat_lines(request, {int(pk) for pk in SEATS.findall(body)})
-    filled = SEATS.sub(lambda match: lines.get(int(match[1]), b""), body)
-    return filled, tuple(sorted(lines.items()))
 
 
 @dataclass(frozen=True)
@@ -451,16 +472,18 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
         token = escape(get_token(request)) if reader or TOKEN in around else ""
         before, after = around.replace(TOKEN, token).split(BODY)
         before = before.replace(HEAD, shared.styles, 1)
+        lines = seat_lines(request, shared.seated) if shared.seated else {}
+        seated = tuple(sorted(lines.items()))
         body = (
             shared.body(
                 starred,
                 token=token.encode(),
                 next_path=escape(request.get_full_path()).encode(),
+                lines=lines,
             )
             if reader
-            else shared.body(starred)
+            else shared.body(starred, lines=lines)
         )
-        body, seated = seats_in(request, body)
         content = b"".join((before.encode(), body, after.encode()))
         response = HttpResponse(content)
         made = repr((made, seated)).encode()
