@@ -482,15 +482,8 @@ class RegistrationAdmin(HistoryAdmin, ModelAdmin):
         )
 
 
-@admin.register(AgendaChange)
-class AgendaChangeAdmin(ModelAdmin):
-    """The record of every change to an attendee's time: read only."""
-
-    list_display = ["at", "action", "person", "user", "session", "actor", "detail"]
-    list_filter = ["action", "session__summit"]
-    list_select_related = ["person", "user", "session", "actor"]
-    search_fields = ["person__name", "user__username", "session__title", "detail"]
-    date_hierarchy = "at"
+class RecordAdmin(ModelAdmin):
+    """A record the site writes and nobody edits: read only."""
 
     def has_add_permission(self, request):
         return False
@@ -500,6 +493,17 @@ class AgendaChangeAdmin(ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AgendaChange)
+class AgendaChangeAdmin(RecordAdmin):
+    """The record of every change to an attendee's time: read only."""
+
+    list_display = ["at", "action", "person", "user", "session", "actor", "detail"]
+    list_filter = ["action", "session__summit"]
+    list_select_related = ["person", "user", "session", "actor"]
+    search_fields = ["person__name", "user__username", "session__title", "detail"]
+    date_hierarchy = "at"
 
 
 @admin.register(Star)
@@ -532,7 +536,7 @@ class RemovalAdmin(ModelAdmin):
 
 
 @admin.register(Release)
-class ReleaseAdmin(ModelAdmin):
+class ReleaseAdmin(RecordAdmin):
     """The releases published, read only: a release is published from its summit's page
     ("Publish a release"), which shows what it changes first, and is never edited after."""
 
@@ -553,12 +557,3 @@ class ReleaseAdmin(ModelAdmin):
     @admin.display(description=_("changelog"))
     def changelog(self, release):
         return format_html('<a href="{}">{}</a>', release.get_absolute_url(), _("Changes"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

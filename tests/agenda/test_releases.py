@@ -211,24 +211,14 @@ def test_the_digest_lists_exactly_each_persons_items_with_valid_itip(
     }
     assert "AI in health and science" not in "".join(e.body for e in sent.values())
 
-    def itip(message):
-        """{method: [(uid, sequence, status)]} of the message's calendar parts."""
-        parsed = email.message_from_bytes(message.message().as_bytes())
-        found = {}
-        for part in parsed.walk():
-            if part.get_content_type() == "text/calendar":
-                calendar = parse(part.get_payload(decode=True))
-                found[str(calendar["METHOD"])] = [
-                    (str(e["UID"]), int(e["SEQUENCE"]), str(e["STATUS"]))
-                    for e in calendar.walk("VEVENT")
-                ]
-        return found
-
     moved = (ical.uid("session", panel.pk), panel.sequence, "CONFIRMED")
     cancelled = (ical.uid("session", visit.pk), visit.sequence, "CANCELLED")
-    assert itip(messages[("m@example.org",)]) == {"REQUEST": [moved]}
-    assert itip(messages[("fan@example.org",)]) == {"CANCEL": [cancelled]}
-    assert itip(messages[("both@example.org",)]) == {"REQUEST": [moved], "CANCEL": [cancelled]}
+    assert itip_parts(messages[("m@example.org",)]) == {"REQUEST": [moved]}
+    assert itip_parts(messages[("fan@example.org",)]) == {"CANCEL": [cancelled]}
+    assert itip_parts(messages[("both@example.org",)]) == {
+        "REQUEST": [moved],
+        "CANCEL": [cancelled],
+    }
     # The feeds carry the same UID and SEQUENCE.
     feeds = {}
     for session in (panel, visit):
