@@ -53,15 +53,18 @@ def restore_session(*, history_id: int) -> Session:
             ),
             accept_warnings=True,
         )
-        # Calendars that dropped it take it back as a newer version.
-        session.sequence += 1
-        mark_restored(session)
-        session.save(force_insert=True)
-        for row in [*roles, *registrations]:
-            mark_restored(row)
-            row.save(force_insert=True)
-        # Syncing clients are no longer told to drop it: they get it as changed.
-        Removal.objects.filter(
-            kind=Removal.Kind.SESSION, reason=Removal.Reason.DELETED, object_id=session.pk
-        ).delete()
+        bring_back(session, [*roles, *registrations], kind=Removal.Kind.SESSION)
     return session
+
+
+def bring_back(item: Any, rows: list[Any], *, kind: str) -> None:
+    """Write a deleted session or meeting again with the rows that went with it: calendars
+    that dropped it take it back as a newer version, and syncing clients are no longer told
+    to drop it (they get it as changed)."""
+    item.sequence += 1
+    mark_restored(item)
+    item.save(force_insert=True)
+    for row in rows:
+        mark_restored(row)
+        row.save(force_insert=True)
+    Removal.objects.filter(kind=kind, reason=Removal.Reason.DELETED, object_id=item.pk).delete()

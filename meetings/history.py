@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from agenda.history import bring_back
 from agenda.models import Removal
 from common.conflicts import enforce
-from common.history import deleted, deleted_with, mark_restored, reattach
+from common.history import deleted, deleted_with, reattach
 from meetings import scheduling
 from meetings.models import Meeting, MeetingParticipant
 from people.models import Person
@@ -50,14 +51,5 @@ def restore_meeting(*, history_id: int) -> Meeting:
             ),
             accept_warnings=True,
         )
-        meeting.sequence += 1
-        mark_restored(meeting)
-        meeting.save(force_insert=True)
-        for row in participants:
-            mark_restored(row)
-            row.save(force_insert=True)
-        # Syncing clients are no longer told to drop it: they get it as changed.
-        Removal.objects.filter(
-            kind=Removal.Kind.MEETING, reason=Removal.Reason.DELETED, object_id=meeting.pk
-        ).delete()
+        bring_back(meeting, list(participants), kind=Removal.Kind.MEETING)
     return meeting
