@@ -43,11 +43,11 @@ LIFETIME = 24 * 3600
 MISSING = "-"
 
 
-def version(request) -> int:
-    """The programme's version, read once per request."""
-    if not hasattr(request, "_programme_version"):
-        request._programme_version = versions.current()
-    return request._programme_version
+def version(request, name: str = versions.PROGRAMME) -> int:
+    """The programme's version (or the seats'), both read once per request in one query."""
+    if not hasattr(request, "_versions"):
+        request._versions = versions.read(versions.PROGRAMME, versions.SEATS)
+    return request._versions[name]
 
 
 def key(request, *parts: object) -> str:
@@ -57,6 +57,16 @@ def key(request, *parts: object) -> str:
 
 def kept(name: str, build) -> Any:
     return recent.kept(name, build, LIFETIME)
+
+
+def near_kept(name: str, build) -> Any:
+    """What never changes under `name` and is cheap to make again: this process's copy only."""
+    near = caches["recent"]
+    found = near.get(name)
+    if found is None:
+        found = build()
+        near.set(name, found)
+    return found
 
 
 def find_summit(request, slug: str) -> Summit | None:
@@ -99,13 +109,20 @@ def audience(request) -> str | None:
     if user.is_staff:
         return "staff"
     if not hasattr(request, "_programme_audience"):
-        person = getattr(user, "person", None)
-        private = person is not None and (
-            SessionRole.objects.filter(person=person)
-            .filter(~Q(session__visibility=Session.Visibility.PUBLIC) | Q(person__is_public=False))
-            .exists()
-        )
-        request._programme_audience = None if private else "public"
+
+        def find() -> str:
+            # Roles and people move the programme's version: kept under it.
+            private = (
+                SessionRole.objects.filter(person__user=user)
+                .filter(
+                    ~Q(session__visibility=Session.Visibility.PUBLIC) | Q(person__is_public=False)
+                )
+                .exists()
+            )
+            return "private" if private else "public"
+
+        found = kept(key(request, "audience", user.pk), find)
+        request._programme_audience = None if found == "private" else found
     return request._programme_audience
 
 
@@ -220,10 +237,15 @@ class Rendering:
     # Each piece cut around its seats' markers (texts, sessions), None when it has none.
     cuts: tuple[tuple[tuple[bytes, ...], tuple[int, ...]] | None, ...] = ()
 
-    @property
-    def seated(self) -> set[int]:
+    @functools.cached_property
+    def seated(self) -> frozenset[int]:
         """The sessions whose seats the rendering shows."""
-        return {pk for cut in self.cuts if cut is not None for pk in cut[1]}
+        return frozenset(pk for cut in self.cuts if cut is not None for pk in cut[1])
+
+    @functools.cached_property
+    def seats_name(self) -> str:
+        """A name for that set of sessions."""
+        return hashlib.md5(repr(sorted(self.seated)).encode()).hexdigest()
 
     @staticmethod
     def cut(piece: bytes) -> tuple[tuple[bytes, ...], tuple[int, ...]] | None:
@@ -259,16 +281,38 @@ class Rendering:
         cuts = tuple(cls.cut(piece) for piece in pieces)
         return cls(styles, hashes, pieces, buttons, size + len(styles), cuts)
 
-    def text(self, index: int, lines: dict[int, bytes] | None) -> list[bytes]:
-        """Piece `index` with the seats' `lines` in place of its markers (kept when None)."""
+    @functools.cached_property
+    def piece_of(self) -> dict[int, int]:
+        """The piece each seated session's marker is in."""
+        return {
+            pk: index for index, cut in enumerate(self.cuts) if cut is not None for pk in cut[1]
+        }
+
+    def text(self, index: int, lines: dict[int, bytes]) -> bytes:
+        """Piece `index` with the seats' `lines` in place of its markers."""
         cut = self.cuts[index] if self.cuts else None
-        if lines is None or cut is None:
-            return [self.pieces[index]]
+        if cut is None:
+            return self.pieces[index]
         texts, sessions = cut
         made = [texts[0]]
         for pk, text in zip(sessions, texts[1:], strict=True):
             made += (lines.get(pk, b""), text)
-        return made
+        return b"".join(made)
+
+    def with_lines(self, lines: SeatLines, own: dict[int, bytes]) -> list[bytes]:
+        """The pieces with the seats' lines in: those everyone sees put in once for each
+        state of the seats (kept with the rendering in this process), the reader's `own`
+        in the few pieces they fall in."""
+        memo = self.__dict__.get("_with_lines")
+        if memo is None or memo[0] != lines.stamp:
+            memo = (lines.stamp, [self.text(i, lines.lines) for i in range(len(self.pieces))])
+            self.__dict__["_with_lines"] = memo
+        pieces = memo[1]
+        if own:
+            pieces, mixed = list(pieces), {**lines.lines, **own}
+            for index in {self.piece_of[pk] for pk in own if pk in self.piece_of}:
+                pieces[index] = self.text(index, mixed)
+        return pieces
 
     def body(
         self,
@@ -276,14 +320,15 @@ class Rendering:
         *,
         token: bytes = b"",
         next_path: bytes = b"",
-        lines: dict[int, bytes] | None = None,
+        pieces: tuple[bytes, ...] | list[bytes] | None = None,
     ) -> bytes:
         """The text with each star button in the reader's state, for their token and path,
-        and the seats' `lines` put in: a join of pieces, no pass over the text."""
-        made = self.text(0, lines)
-        for index, (pk, unstarred, starred_form) in enumerate(self.buttons, start=1):
+        from `pieces` (the rendering's own, or `with_lines`): a join, no pass over the text."""
+        pieces = self.pieces if pieces is None else pieces
+        made = [pieces[0]]
+        for (pk, unstarred, starred_form), piece in zip(self.buttons, pieces[1:], strict=True):
             before, between, after = starred_form if pk in starred else unstarred
-            made += (before, token, between, next_path, after, *self.text(index, lines))
+            made += (before, token, between, next_path, after, piece)
         return b"".join(made)
 
 
@@ -324,13 +369,41 @@ def seats_line(state: seats.SeatState | None) -> str:
     return f'<p class="{kind}">{escape(words)}</p>'
 
 
-def seat_lines(request, session_ids: set[int]) -> dict[int, bytes]:
-    """The line about seats of each of these sessions, as they stand now and with the
-    reader's own place: they move with every registration, which leaves the programme's
-    version alone, so they are read for each request (one query)."""
-    states = seats.seat_states(session_ids=session_ids, user=request.user)
+@dataclass(frozen=True)
+class SeatLines:
+    """The line about seats of each session of a page, as everyone sees them: `stamp` names
+    them, `until` is when the next of them is over (and its line goes)."""
+
+    lines: dict[int, bytes]
+    stamp: str
+    until: Any
+
+    @classmethod
+    def of(cls, states: dict[int, seats.SeatState], until) -> SeatLines:
+        language = translation.get_language()
+        lines = {pk: line_of(state, language) for pk, state in states.items()}
+        stamp = hashlib.md5(repr(sorted(lines.items())).encode()).hexdigest()
+        return cls(lines, stamp, until)
+
+
+def seat_lines(request, name: str, session_ids) -> tuple[SeatLines, dict[int, bytes]]:
+    """The line about seats of each of these sessions (`name` names the set) as everyone sees
+    them, and the reader's own (their seat or place in line) where they differ. Seats move
+    with every registration, which leaves the programme's version alone: the lines everyone
+    sees are kept under the seats' version (one query each time a seat moves, none
+    otherwise); a reader's own are read for each request, in one small query."""
+    where = key(request, "seats", version(request, versions.SEATS), translation.get_language())
+    where = f"{where}:{name}"
+    near = caches["recent"]
+    found = near.get(where) or cache.get(where)
+    if found is None or (found.until is not None and timezone.now() >= found.until):
+        # Kept until the next session is over: every process sees that moment alike.
+        found = SeatLines.of(*seats.seat_states(session_ids=session_ids))
+        cache.set(where, found, LIFETIME)
+    near.set(where, found)
     language = translation.get_language()
-    return {pk: line_of(state, language) for pk, state in states.items()}
+    own = seats.own_seat_states(user=request.user)
+    return found, {pk: line_of(state, language) for pk, state in own.items() if pk in found.lines}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -436,17 +509,20 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
         )
         content, etag = done.content, done.etag
         if done.seated:
-            # Seats as they stand: one query and a join of the page's pieces around them;
-            # visitors see the same seats, so the page and its ETag are shared until a
-            # registration moves them.
-            lines = seat_lines(request, set(done.seated))
-            content = b"".join(
-                piece
-                for pk, piece in zip((0, *done.seated), done.pieces, strict=True)
-                for piece in (lines.get(pk, b""), piece)
-            )
-            made = repr((done.etag, sorted(lines.items()))).encode()
-            etag = f'"{hashlib.md5(made).hexdigest()}"'
+            # Seats as they stand: visitors see the same seats, so the page joined around
+            # them, and its ETag, are kept until a registration moves them.
+            lines, _none = seat_lines(request, done.etag, done.seated)
+
+            def join() -> tuple[bytes, str]:
+                joined = b"".join(
+                    piece
+                    for pk, piece in zip((0, *done.seated), done.pieces, strict=True)
+                    for piece in (lines.lines.get(pk, b""), piece)
+                )
+                made = repr((done.etag, lines.stamp)).encode()
+                return joined, f'"{hashlib.md5(made).hexdigest()}"'
+
+            content, etag = near_kept(f"seated:{done.etag}:{lines.stamp}", join)
         if done.personal:
             content = personalise(request, content)
             response = HttpResponse(content)
@@ -469,34 +545,45 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
         starred = starred_in(request, summit) if reader else set()
         # Worked out from what makes the page rather than from its megabytes.
         made = repr((version(request), where, sorted(starred), around)).encode()
-        token = escape(get_token(request)) if reader or TOKEN in around else ""
-        before, after = around.replace(TOKEN, token).split(BODY)
-        before = before.replace(HEAD, shared.styles, 1)
-        lines = seat_lines(request, shared.seated) if shared.seated else {}
-        seated = tuple(sorted(lines.items()))
-        body = (
-            shared.body(
-                starred,
-                token=token.encode(),
-                next_path=escape(request.get_full_path()).encode(),
-                lines=lines,
-            )
-            if reader
-            else shared.body(starred, lines=lines)
+        lines, own = (
+            seat_lines(request, shared.seats_name, shared.seated) if shared.seated else (None, {})
         )
-        content = b"".join((before.encode(), body, after.encode()))
-        response = HttpResponse(content)
-        made = repr((made, seated)).encode()
-        response["ETag"] = f'"{hashlib.md5(made).hexdigest()}"'
-        secret = request.META.get("CSRF_COOKIE")
-        if reader and secret:
-            # A reader's page comes back as they move between pages: its compressed bytes are
-            # kept for their address and CSRF secret, with the token of the first answer (any
-            # token of the secret is valid). Another address is another copy with a token of
-            # its own, so text the address puts in a page never shares a compressed stream
-            # with one token twice (BREACH).
-            mine = repr((response["ETag"], request.get_full_path(), secret)).encode()
-            compression.precompressed(response, hashlib.sha256(mine).hexdigest(), content)
+        seated = (lines.stamp, sorted(own.items())) if lines else None
+        etag = f'"{hashlib.md5(repr((made, seated)).encode()).hexdigest()}"'
+        # A reader's page comes back as they move between pages: its compressed bytes are
+        # kept for their address and CSRF secret, with the token of the first answer (any
+        # token of the secret is valid). Another address is another copy with a token of its
+        # own, so text the address puts in a page never shares a compressed stream with one
+        # token twice (BREACH).
+        token = escape(get_token(request)) if reader or TOKEN in around else ""
+        secret = request.META.get("CSRF_COOKIE")  # made by `get_token` on a first visit
+        mine = repr((etag, request.get_full_path(), secret)).encode()
+        name = hashlib.sha256(mine).hexdigest() if reader and secret else None
+        # Neither a 304 nor an answer whose compressed bytes are kept makes the page.
+        probe = HttpResponse()
+        probe["ETag"] = etag
+        response = get_conditional_response(request, etag=etag, response=probe)
+        if response is probe:
+            response = (name and compression.kept_answer(request, name, etag)) or None
+        if response is None:
+            before, after = around.replace(TOKEN, token).split(BODY)
+            before = before.replace(HEAD, shared.styles, 1)
+            pieces = shared.with_lines(lines, own) if lines else shared.pieces
+            body = (
+                shared.body(
+                    starred,
+                    token=token.encode(),
+                    next_path=escape(request.get_full_path()).encode(),
+                    pieces=pieces,
+                )
+                if reader
+                else shared.body(starred, pieces=pieces)
+            )
+            content = b"".join((before.encode(), body, after.encode()))
+            response = HttpResponse(content)
+            response["ETag"] = etag
+            if name:
+                compression.precompressed(response, name, content)
     # A 304 answered here rather than by ConditionalGetMiddleware, so that it carries the
     # same policy: a browser keeps the headers of a 304 with the page it had.
     response = get_conditional_response(request, etag=response["ETag"], response=response)

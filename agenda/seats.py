@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -346,28 +347,53 @@ class SeatState:
     position: int | None = None
 
 
-def seat_states(*, session_ids: Iterable[int], user: User | AnonymousUser) -> dict[int, SeatState]:
-    """The seats of these sessions as they stand, with the reader's registration (status and
-    place in line) for a logged-in reader: one query, however many sessions."""
-    sessions = Session.objects.filter(pk__in=list(session_ids), capacity__isnull=False)
-    if user.is_authenticated:
-        mine = Registration.objects.active().filter(session=OuterRef("pk"), person__user=user)
-        sessions = sessions.annotate(
-            my_status=Subquery(mine.values("status")[:1]),
-            my_position=Subquery(
-                mine.with_positions().values("waitlist_position")[:1]  # type: ignore[misc]
-            ),
-        )
-    else:
-        sessions = sessions.annotate(
-            my_status=Value(None, output_field=CharField()),
-            my_position=Value(None, output_field=IntegerField()),
-        )
+def seat_states(*, session_ids: Iterable[int]) -> tuple[dict[int, SeatState], datetime | None]:
+    """The seats of these sessions as they stand (the same for every reader), and the moment
+    the next of them is over, when its line goes: one query, however many sessions."""
     now = timezone.now()
-    return {
-        pk: SeatState(max(capacity - taken, 0), end <= now, status, position)
-        # django-stubs cannot see the fields annotated above.
-        for pk, capacity, taken, end, status, position in sessions.values_list(  # type: ignore[misc]
-            "pk", "capacity", "seats_taken", "end", "my_status", "my_position"
+    rows = Session.objects.filter(pk__in=list(session_ids), capacity__isnull=False).values_list(
+        "pk", "capacity", "seats_taken", "end"
+    )
+    states, until = {}, None
+    for pk, capacity, taken, end in rows:
+        # Sessions without a capacity are filtered out.
+        states[pk] = SeatState(max(capacity - taken, 0), end <= now)  # type: ignore[operator]
+        if end > now and (until is None or end < until):
+            until = end
+    return states, until
+
+
+def own_seat_states(*, user: User | AnonymousUser) -> dict[int, SeatState]:
+    """The reader's own seats and places in line, each with its session's seats: one query
+    over the reader's registrations alone, whatever the size of the programme, and one more
+    for their places when they wait in some line."""
+    if not user.is_authenticated:
+        return {}
+    now = timezone.now()
+    mine = Registration.objects.active().filter(person__user=user, session__capacity__isnull=False)
+    rows = list(
+        mine.values_list(
+            "pk",
+            "session_id",
+            "session__capacity",
+            "session__seats_taken",
+            "session__end",
+            "status",
         )
+    )
+    waiting = [pk for pk, *_rest, status in rows if status == Registration.Status.WAITLISTED]
+    places = (
+        dict(
+            Registration.objects.filter(pk__in=waiting)
+            .with_positions()
+            # django-stubs cannot see the field annotated by `with_positions`.
+            .values_list("pk", "waitlist_position")  # type: ignore[misc]
+        )
+        if waiting
+        else {}
+    )
+    return {
+        # Sessions without a capacity are filtered out.
+        session: SeatState(max(capacity - taken, 0), end <= now, status, places.get(pk))  # type: ignore[operator]
+        for pk, session, capacity, taken, end, status in rows
     }

@@ -8,6 +8,7 @@ import hashlib
 
 import brotli
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.regex_helper import _lazy_re_compile
 
@@ -54,6 +55,23 @@ def precompressed(response, name: str, body: bytes) -> None:
     response.compressed = lambda encoding: recent.kept(
         f"compressed:{encoding}:{name}", lambda: compress(body, encoding), KEPT_FOR
     )
+
+
+def kept_answer(request, name: str, etag: str) -> HttpResponse | None:
+    """The answer (of strong ETag `etag`) whose compressed bytes `precompressed` kept under
+    `name`, in the encoding the request asks for, when they are kept: the body need not even
+    be made."""
+    encoding = accepted(request.headers.get("Accept-Encoding", ""))
+    if encoding is None:
+        return None
+    found = recent.found(f"compressed:{encoding}:{name}")
+    if found is None:
+        return None
+    response = HttpResponse(found)
+    response["Content-Encoding"] = encoding
+    response["ETag"] = "W/" + etag  # as `CompressionMiddleware` marks a compressed answer
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 class CompressionMiddleware:

@@ -96,16 +96,24 @@ class RecentCache(BaseCache):
             self._bytes = 0
 
 
+def found(name: str) -> Any:
+    """What `kept` keeps under `name`, or None: this process's copy, else the shared one."""
+    near = caches["recent"]
+    value = near.get(name)
+    if value is None:
+        value = cache.get(name)
+        if value is not None:
+            near.set(name, value)
+    return value
+
+
 def kept(name: str, build, lifetime: int) -> Any:
     """What never changes under `name` (a key of the programme's version, a body's ETag):
     this process's own copy when it has one, else the shared cache's, else `build()`, kept in
     both."""
-    near = caches["recent"]
-    found = near.get(name)
-    if found is None:
-        found = cache.get(name)
-        if found is None:
-            found = build()
-            cache.set(name, found, lifetime)
-        near.set(name, found)
-    return found
+    value = found(name)
+    if value is None:
+        value = build()
+        cache.set(name, value, lifetime)
+        caches["recent"].set(name, value)
+    return value

@@ -20,7 +20,10 @@ from django.utils import timezone
 from common.models import Version
 
 PROGRAMME = "programme"
+# Moved by every seat taken or freed: what cards say of seats is kept under it.
+SEATS = "seats"
 CURRENT = f"SELECT value FROM {Version._meta.db_table} WHERE name = %s"
+SEVERAL = f"SELECT name, value FROM {Version._meta.db_table} WHERE name IN (%s, %s)"
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -32,6 +35,14 @@ def current(name: str = PROGRAMME) -> int:
         cursor.execute(CURRENT, [name])
         row = cursor.fetchone()
     return row[0] if row else 0
+
+
+def read(first: str, second: str) -> dict[str, int]:
+    """Two versions in one query (0 for one never moved)."""
+    with connection.cursor() as cursor:
+        cursor.execute(SEVERAL, [first, second])
+        found = dict(cursor.fetchall())
+    return {first: found.get(first, 0), second: found.get(second, 0)}
 
 
 def bump(name: str = PROGRAMME) -> None:
@@ -47,11 +58,22 @@ def bump(name: str = PROGRAMME) -> None:
         Version.objects.filter(name=name).update(value=F("value") + 1)
 
 
+def bump_after_commit(name: str) -> None:
+    """Move a version once the writer's transaction has committed, in a transaction of its
+    own: a version moved by many writers at once (a seat taken) must not hold its row locked
+    through theirs, where it would queue every one of them behind the others, and deadlock
+    those that lock their rows in another order. Readers between the commit and the move
+    see the new rows under the old version, which is fresher, never staler."""
+    transaction.on_commit(lambda: bump(name), robust=True)
+
+
 class VersionedQuerySet(models.QuerySet[_M]):
     """Bulk writes move the programme's version too. `quiet_fields` are columns whose updates
-    alone change nothing a cached rendering shows (a session's seat count)."""
+    alone change nothing a cached rendering shows (a session's seat count); they move
+    `quiet_version` instead, after the commit."""
 
     quiet_fields: Collection[str] = ()
+    quiet_version: str | None = None
 
     def update(self, **kwargs: Any) -> int:
         quiet = set(kwargs) <= set(self.quiet_fields)
@@ -60,6 +82,8 @@ class VersionedQuerySet(models.QuerySet[_M]):
         changed = super().update(**kwargs)
         if changed and not quiet:
             bump()
+        elif changed and self.quiet_version:
+            bump_after_commit(self.quiet_version)
         return changed
 
     def bulk_create(self, objs, *args: Any, **kwargs: Any):

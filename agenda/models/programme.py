@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agenda.models.attendance import Registration, Star
 from agenda.models.place import Room, Summit, Track
+from common import versions
 from common.search import matching
 from common.text import LONG_TEXT_LENGTH, long_text_checks
 from common.translated import columns
@@ -108,8 +109,10 @@ class SequencedQuerySet(VersionedQuerySet[_Item]):
 
 
 class SessionQuerySet(SequencedQuerySet["Session"]):
-    # A seat taken or freed changes no programme page, feed or export.
+    # A seat taken or freed changes no programme page, feed or export: only the seats shown
+    # on cards, kept under their own version.
     quiet_fields = ("seats_taken",)
+    quiet_version = versions.SEATS
 
     def visible_to(self, user: User | AnonymousUser) -> Self:
         """The one rule for who sees a session: public ones, one's own, all for staff."""

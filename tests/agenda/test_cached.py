@@ -266,8 +266,16 @@ def test_a_readers_compressed_page_is_kept_for_them_and_its_token_works(site):
     second.force_login(UserFactory())
     answers = [first.get(PROGRAMME, HTTP_ACCEPT_ENCODING="gzip") for _ in range(3)]
     assert {answer["Content-Encoding"] for answer in answers} == {"gzip"}
-    # The raw pages differ (a new mask of the token each time); the compressed one does not.
+    # The raw pages differ (a new mask of the token each time); the compressed one does not,
+    # and once kept it is served as it was: not even the page is made again.
     assert len({answer.content for answer in answers}) == 1
+    assert len({answer["ETag"] for answer in answers}) == 1
+    assert answers[-1]["ETag"].startswith('W/"')
+    assert "Accept-Encoding" in answers[-1]["Vary"]
+    again = first.get(
+        PROGRAMME, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=answers[-1]["ETag"]
+    )
+    assert again.status_code == 304
     page = gzip.decompress(answers[-1].content).decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
     starred = first.post(f"/me/stars/{panel.pk}/", {"csrfmiddlewaretoken": token, "next": "/"})

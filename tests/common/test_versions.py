@@ -73,6 +73,25 @@ def test_seats_stars_and_registrations_leave_it_alone(site):
     assert moves(lambda: Session.objects.filter(pk=health.pk).update(seats_taken=0, capacity=9))
 
 
+def test_a_seat_taken_or_freed_moves_the_seats_version_once_committed(
+    site, django_capture_on_commit_callbacks
+):
+    """The lines about seats are kept under a version of their own, moved after the writer's
+    commit so that concurrent registrations do not queue on its row."""
+    health = site["sessions"]["health"]
+    before = versions.read(versions.PROGRAMME, versions.SEATS)
+    with django_capture_on_commit_callbacks(execute=True) as moves_later:
+        Session.objects.filter(pk=health.pk).update(seats_taken=1)
+        assert versions.current(versions.SEATS) == before[versions.SEATS]
+    assert len(moves_later) == 1
+    after = versions.read(versions.PROGRAMME, versions.SEATS)
+    assert after[versions.PROGRAMME] == before[versions.PROGRAMME]
+    assert after[versions.SEATS] != before[versions.SEATS]
+    with django_capture_on_commit_callbacks(execute=True) as nothing:
+        Session.objects.filter(pk=health.pk, seats_taken=99).update(seats_taken=0)
+    assert nothing == []
+
+
 def test_a_new_database_starts_from_a_random_version(site):
     """Two databases (a test's, a restored one, a fresh install) do not share version numbers,
     so renderings cached for one are never served for the other."""
