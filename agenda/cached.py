@@ -393,14 +393,10 @@ def seat_lines(request, name: str, session_ids) -> tuple[SeatLines, dict[int, by
     sees are kept under the seats' version (one query each time a seat moves, none
     otherwise); a reader's own are read for each request, in one small query."""
     where = key(request, "seats", version(request, versions.SEATS), translation.get_language())
-    where = f"{where}:{name}"
-    near = caches["recent"]
-    found = near.get(where) or cache.get(where)
-    if found is None or (found.until is not None and timezone.now() >= found.until):
-        # Kept until the next session is over: every process sees that moment alike.
-        found = SeatLines.of(*seats.seat_states(session_ids=session_ids))
-        cache.set(where, found, LIFETIME)
-    near.set(where, found)
+    # Kept until the next of them is over.
+    found = kept_until(
+        f"{where}:{name}", lambda: SeatLines.of(*seats.seat_states(session_ids=session_ids))
+    )
     language = translation.get_language()
     own = seats.own_seat_states(user=request.user)
     return found, {pk: line_of(state, language) for pk, state in own.items() if pk in found.lines}
@@ -423,13 +419,15 @@ class Whole:
     personal: bool
     pieces: tuple[bytes, ...] = ()  # the content cut around its seats' markers
     seated: tuple[int, ...] = ()  # the session of each marker, in order
+    until: Any = None  # when it changes with time alone (see `kept_until`)
+    hashes: tuple[str, ...] = ()  # the policy's sources for its stylesheets
 
     @property
     def size(self) -> int:
         return len(self.content) + sum(map(len, self.pieces))
 
     @classmethod
-    def of(cls, html: str) -> Whole:
+    def of(cls, html: str, *, until=None, hashes: tuple[str, ...] = ()) -> Whole:
         content = html.encode()
         cut = SEATS.split(content) if SEATS_MARK in content else []  # text, pk, ..., text
         return cls(
@@ -438,6 +436,8 @@ class Whole:
             TOKEN.encode() in content,
             tuple(cut[0::2]),
             tuple(int(pk) for pk in cut[1::2]),
+            until,
+            hashes,
         )
 
 
@@ -471,6 +471,83 @@ def head(tracks, extra_template=None, **context) -> str:
     if extra_template:
         parts.append(render_to_string(extra_template, {**context, "nonce": NONCE}))
     return "".join(parts)
+
+
+def whole_response(request, done: Whole) -> HttpResponse:
+    """A page kept whole for visitors, with the seats as they stand and the request's token
+    put in; its compressed bytes kept while it stays the same."""
+    content, etag = done.content, done.etag
+    if done.seated:
+        # Seats as they stand: visitors see the same seats, so the page joined around them,
+        # and its ETag, are kept until a registration moves them.
+        lines, _none = seat_lines(request, done.etag, done.seated)
+
+        def join() -> tuple[bytes, str]:
+            joined = b"".join(
+                piece
+                for pk, piece in zip((0, *done.seated), done.pieces, strict=True)
+                for piece in (lines.lines.get(pk, b""), piece)
+            )
+            made = repr((done.etag, lines.stamp)).encode()
+            return joined, f'"{hashlib.md5(made).hexdigest()}"'
+
+        content, etag = near_kept(f"seated:{done.etag}:{lines.stamp}", join)
+    if done.personal:
+        content = personalise(request, content)
+        response = HttpResponse(content)
+        # The page carries this request's token: an ETag of its own.
+        response["ETag"] = f'"{hashlib.md5(content).hexdigest()}"'
+    else:
+        response = HttpResponse(content)
+        response["ETag"] = etag
+        compression.precompressed(response, etag, content)
+    return response
+
+
+def kept_until(name: str, build) -> Any:
+    """What is kept under `name` until the moment its `until` names (None: for as long as
+    the key lasts): what changes with time alone (a session over) is made again from then
+    on, by every process alike."""
+    near = caches["recent"]
+    found = near.get(name) or cache.get(name)
+    if found is None or (found.until is not None and timezone.now() >= found.until):
+        found = build()
+        cache.set(name, found, LIFETIME)
+    near.set(name, found)
+    return found
+
+
+def visitors_page(request, summit: Summit, build) -> HttpResponse:
+    """A page every visitor gets alike, kept whole under the programme's and the seats'
+    versions: `build()` gives its text and the moment it changes with time alone (or None).
+    Asked with a query, or with messages to show, it is made for the request alone."""
+    if request.GET or len(messages.get_messages(request)):
+        return HttpResponse(build()[0])
+    where = key(
+        request,
+        "visitors",
+        version(request, versions.SEATS),
+        translation.get_language(),
+        request.get_host(),
+        request.is_secure(),
+        request.path,
+    )
+
+    def make() -> Whole:
+        html, until = build()
+        # Its stylesheets are allowed by their hashes, the same for every visitor, rather
+        # than by the nonce of the request that made it.
+        html = html.replace(f' nonce="{request.csp_nonce}"', "")
+        hashes = tuple(style_hash(css) for css in STYLE.findall(html))
+        return Whole.of(html, until=until, hashes=hashes)
+
+    done = kept_until(where, make)
+    response = whole_response(request, done)
+    response = get_conditional_response(request, etag=response["ETag"], response=response)
+    identity.allow_style(request, summit.theme_css)
+    if done.hashes:
+        response._csp_update = {"style-src": list(done.hashes)}
+    return response
 
 
 def page(request, summit, template, *, parts, build, context=None, shareable=True, params=()):
@@ -507,31 +584,7 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
                 )
             ),
         )
-        content, etag = done.content, done.etag
-        if done.seated:
-            # Seats as they stand: visitors see the same seats, so the page joined around
-            # them, and its ETag, are kept until a registration moves them.
-            lines, _none = seat_lines(request, done.etag, done.seated)
-
-            def join() -> tuple[bytes, str]:
-                joined = b"".join(
-                    piece
-                    for pk, piece in zip((0, *done.seated), done.pieces, strict=True)
-                    for piece in (lines.lines.get(pk, b""), piece)
-                )
-                made = repr((done.etag, lines.stamp)).encode()
-                return joined, f'"{hashlib.md5(made).hexdigest()}"'
-
-            content, etag = near_kept(f"seated:{done.etag}:{lines.stamp}", join)
-        if done.personal:
-            content = personalise(request, content)
-            response = HttpResponse(content)
-            # The page carries this request's token: an ETag of its own.
-            response["ETag"] = f'"{hashlib.md5(content).hexdigest()}"'
-        else:
-            response = HttpResponse(content)
-            response["ETag"] = etag
-            compression.precompressed(response, etag, content)
+        response = whole_response(request, done)
     else:
         # The page around, with a placeholder for the token of its forms (a logout button):
         # the same for the same reader, page and programme, so that its ETag is too.

@@ -210,6 +210,24 @@ def grid(request, summit):
 
 @require_safe
 def session_detail(request, summit, slug):
+    if not request.user.is_authenticated:
+        # Visitors all get the same page: kept whole (with the seats left) until the session
+        # is over, when registration closes.
+        def build():
+            context = session_context(request, summit, slug)
+            session = context["session"]
+            html = render_to_string(
+                "agenda/session_detail.html",
+                {**context, "csrf_token": cached.TOKEN},
+                request=request,
+            )
+            return html, None if session.is_over else session.end
+
+        return cached.visitors_page(request, cached.summit(request, summit), build)
+    return render(request, "agenda/session_detail.html", session_context(request, summit, slug))
+
+
+def session_context(request, summit, slug) -> dict:
     session = get_object_or_404(
         Session.objects.visible_to(request.user).with_people(request.user),
         summit__slug=summit,
@@ -230,17 +248,13 @@ def session_detail(request, summit, slug):
     roles = defaultdict(list)
     for role in session.roles.all():
         roles[role.get_role_display()].append(role.person)
-    return render(
-        request,
-        "agenda/session_detail.html",
-        {
-            "summit": summit,
-            "session": session,
-            "registration": registration,
-            "roles": dict(roles),
-            "duration": (session.end - session.start) // timedelta(minutes=1),
-            "tracks": timetable.tracks_of([session]),
-            "feed": calendar_links.for_path(request, path, session.title),
-            "event": calendar_links.for_session(request, session),
-        },
-    )
+    return {
+        "summit": summit,
+        "session": session,
+        "registration": registration,
+        "roles": dict(roles),
+        "duration": (session.end - session.start) // timedelta(minutes=1),
+        "tracks": timetable.tracks_of([session]),
+        "feed": calendar_links.for_path(request, path, session.title),
+        "event": calendar_links.for_session(request, session),
+    }

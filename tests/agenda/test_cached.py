@@ -298,3 +298,48 @@ def test_a_reader_who_has_the_page_gets_a_304(client, site):
         user=User.objects.get(pk=client.session["_auth_user_id"]), session=site["sessions"]["panel"]
     )
     assert client.get(PROGRAMME, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+SESSION = "/ai/sessions/health/"
+
+
+@pytest.mark.usefixtures("clock")
+def test_a_visitors_session_page_is_kept_whole_with_its_seats_as_they_stand(
+    client, site, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    import base64
+    import hashlib
+
+    from agenda import seats
+    from tests.factories import PersonFactory
+
+    person = PersonFactory()
+    first = client.get(SESSION)
+    with django_assert_num_queries(1):  # the versions
+        second = client.get(SESSION)
+    assert (second.content, second["ETag"]) == (first.content, first["ETag"])
+    # Its track's colours are allowed by their hash, not by the nonce of the first request.
+    styles = re.findall(r"<style([^>]*)>(.*?)</style>", second.content.decode(), re.S)
+    assert styles and all("nonce" not in attributes for attributes, _css in styles)
+    assert {
+        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode()).digest()).decode() + "'"
+        for _attributes, css in styles
+    } <= style_sources(second)
+    assert "30 seats left" in second.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        seats.register(session=site["sessions"]["health"], person=person, actor=None)
+    assert "29 seats left" in client.get(SESSION).content.decode()
+    Session.objects.filter(slug="health").update(title="Renamed workshop")
+    assert "Renamed workshop" in client.get(SESSION).content.decode()
+    client.force_login(UserFactory())
+    assert ">Register</button>" in client.get(SESSION).content.decode()
+
+
+def test_a_visitors_session_page_closes_registration_once_the_session_is_over(client, site, clock):
+    from tests.factories import paris
+
+    assert "Log in to register" in client.get(SESSION).content.decode()
+    clock(paris(10, 16, 1))
+    content = client.get(SESSION).content.decode()
+    assert "Registration is closed: this session is over." in content
+    assert "Log in to register" not in content
