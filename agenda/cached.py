@@ -542,11 +542,20 @@ def visitors_page(request, summit: Summit, build) -> HttpResponse:
         return Whole.of(html, until=until, hashes=hashes)
 
     done = kept_until(where, make)
-    response = whole_response(request, done)
-    response = get_conditional_response(request, etag=response["ETag"], response=response)
+    return finish(request, whole_response(request, done), summit, done.hashes)
+
+
+def finish(request, response: HttpResponse, summit: Summit, hashes) -> HttpResponse:
+    """A page's answer, or a 304 answered here rather than by ConditionalGetMiddleware so
+    that it carries the same policy (a browser keeps the headers of a 304 with the page it
+    had): the summit's colours, which a page served whole did not render this time, and its
+    stylesheets' hashes."""
+    etag = response["ETag"]
+    response = get_conditional_response(request, etag=etag, response=response) or response
     identity.allow_style(request, summit.theme_css)
-    if done.hashes:
-        response._csp_update = {"style-src": list(done.hashes)}
+    if hashes:
+        # Read by summit.middleware, which writes the policy.
+        response._csp_update = {"style-src": list(hashes)}  # type: ignore[attr-defined]
     return response
 
 
@@ -637,14 +646,7 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
             response["ETag"] = etag
             if name:
                 compression.precompressed(response, name, content)
-    # A 304 answered here rather than by ConditionalGetMiddleware, so that it carries the
-    # same policy: a browser keeps the headers of a 304 with the page it had.
-    response = get_conditional_response(request, etag=response["ETag"], response=response)
-    # A page served whole from the cache did not render the summit's colours this time.
-    identity.allow_style(request, summit.theme_css)
-    if shared.hashes:
-        response._csp_update = {"style-src": list(shared.hashes)}
-    return response
+    return finish(request, response, summit, shared.hashes)
 
 
 class DeferredZone(tzinfo):
