@@ -23,20 +23,33 @@ def hash_feed_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+HOLDER_FIELDS = (
+    "last_used_at",
+    "user__username",
+    "user__is_active",
+    "user__is_staff",
+    "user__is_superuser",
+    "user__person__name",
+)
+
+
 class FeedTokenQuerySet(models.QuerySet["FeedToken"]):
     def active(self) -> Self:
         return self.filter(revoked_at__isnull=True)
 
     def holder_of(self, token: str) -> FeedToken | None:
-        """The active token matching a secret from a feed URL, or None. Only hashes are stored."""
+        """The active token matching a secret from a feed URL, or None. Only hashes are stored.
+        With its holder and their person, read for every poll of a calendar app: only what a
+        feed asks of them on every request (any other field is read when asked for)."""
         if not token or len(token) > 100:
             return None
-        return (
+        found = (
             self.active()
             .select_related("user__person")
-            .filter(token_hash=hash_feed_token(token))
-            .first()
+            .only(*HOLDER_FIELDS)
+            .filter(token_hash=hash_feed_token(token))[:1]
         )
+        return found[0] if found else None
 
 
 class FeedToken(models.Model):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import CharField, Value
 from django.http import Http404, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -193,18 +194,15 @@ def personal_feed(request, token):
     name = user.person.name if hasattr(user, "person") else user.get_username()
     person = getattr(user, "person", None)
     # What the feed shows beyond the programme's version: the holder's own choices, which
-    # move no version (a star, a seat, a place in line), read as plain ids.
-    stars = tuple(
-        Star.objects.filter(user=user).order_by("session_id").values_list("session_id", flat=True)
-    )
-    seats = tuple(
-        Registration.objects.active()
-        .filter(person=person)
-        .order_by("session_id")
-        .values_list("session_id", "status")
-        if person
-        else ()
-    )
+    # move no version (a star, a seat, a place in line), read as plain ids in one query.
+    starred = Value("starred", output_field=CharField())
+    choices = Star.objects.filter(user=user).order_by().values_list("session_id", starred)
+    if person:
+        held = Registration.objects.active().filter(person=person).order_by()
+        choices = choices.union(held.values_list("session_id", "status"), all=True)
+    chosen = sorted(choices)
+    stars = tuple(pk for pk, kind in chosen if kind == "starred")
+    seats = tuple((pk, kind) for pk, kind in chosen if kind != "starred")
     waiting = {pk for pk, status in seats if status == Registration.Status.WAITLISTED}
     extra = (language, zone, sorted(waiting), name, summit.name if summit else "")
 

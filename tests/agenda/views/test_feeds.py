@@ -267,14 +267,14 @@ def test_feed_queries_do_not_grow_with_items(
 def test_personal_feed_queries_do_not_grow_with_items(client, django_assert_num_queries, size):
     holder = populate(size)
     url = personal_url(holder.user)
-    # Built: holder, version, summit, stars, seats; then the stamp of what it shows (sessions
-    # and meetings), when a listed closed item leaves (both), the events' plain rows and
-    # roles, sessions and roles read whole, meetings and participants.
-    with django_assert_num_queries(16):
+    # Built: holder, version, summit, stars and seats (one query); then the stamp of what it
+    # shows (sessions and meetings), when a listed closed item leaves (both), the events'
+    # plain rows and roles, sessions and roles read whole, meetings and participants.
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert len(events(response.content)) == 2 * size
     # Then kept for the holder: the holder, the version, their stars and seats.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         again = client.get(url)
     assert again.content == response.content
 
