@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import statistics
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
@@ -29,8 +30,12 @@ from urllib.parse import urlsplit
 import django
 
 WARM_REQUESTS = 5
-# Sequential requests enough for each of the two workers to have answered some.
-WARM_UP = 6
+# Rounds of requests made at once, one for each worker: a sync worker busy with one cannot
+# take the other, so each worker answers (and keeps its own copies, with a cache in local
+# memory) before the cold request, whichever worker takes it. Sequential requests could all
+# go to one worker, and a cold request to the other would be a first one.
+WARM_UP = 3
+WORKERS = 2
 
 
 @dataclass
@@ -149,7 +154,13 @@ def main() -> None:
             # Cold: right after a change on a site that has served the URL before (what a
             # running site sees): both workers warmed first.
             for _ in range(WARM_UP):
-                fetch(base, target)
+                together = [
+                    threading.Thread(target=fetch, args=(base, target)) for _ in range(WORKERS)
+                ]
+                for thread in together:
+                    thread.start()
+                for thread in together:
+                    thread.join()
             change(session)
             target.status, _body, target.cold_ms, _headers = fetch(base, target)
         timings = []

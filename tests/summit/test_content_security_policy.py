@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from tests.api_helpers import api
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,9 @@ def test_an_api_error_carries_the_policy_too(site):
 
 
 def test_a_nonce_is_new_on_every_answer_and_matches_the_page(client, site):
+    # A reader's session page is made for each request (a visitor's is kept whole, its
+    # stylesheets allowed by their hashes).
+    client.force_login(UserFactory())
     nonces = []
     for _ in range(2):
         response = client.get("/ai/sessions/panel/")
