@@ -1,6 +1,7 @@
-"""A cache of the process's own recent answers, in front of the shared one: objects kept as
-they are (no pickling, no copy), the least recently used dropped first once their sizes pass
-`MAX_BYTES`.
+"""A cache of the process's own recent answers, in front of the shared one (Redis; with the
+default cache in local memory, the only copy): objects kept as they are (no pickling, no
+copy), the least recently used dropped first once their sizes pass `MAX_BYTES`, so that a
+worker's memory stays bounded however many pages and filters are asked for.
 
 Only for values that never change under their key (renderings keyed by the programme's
 version, bodies keyed by their ETag): another process cannot tell this one that an entry is
@@ -12,8 +13,9 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 # What an entry of unknown size is counted as.
@@ -96,12 +98,20 @@ class RecentCache(BaseCache):
             self._bytes = 0
 
 
+def shared() -> BaseCache | None:
+    """The cache other processes see, or None when the default cache is this process's own
+    memory: a second, pickled copy of what the near cache holds would only cost memory."""
+    default = caches["default"]
+    return None if isinstance(default, LocMemCache) else default
+
+
 def found(name: str) -> Any:
     """What `kept` keeps under `name`, or None: this process's copy, else the shared one."""
     near = caches["recent"]
     value = near.get(name)
     if value is None:
-        value = cache.get(name)
+        other = shared()
+        value = other.get(name) if other is not None else None
         if value is not None:
             near.set(name, value)
     return value
@@ -114,6 +124,8 @@ def kept(name: str, build, lifetime: int) -> Any:
     value = found(name)
     if value is None:
         value = build()
-        cache.set(name, value, lifetime)
+        other = shared()
+        if other is not None:
+            other.set(name, value, lifetime)
         caches["recent"].set(name, value)
     return value

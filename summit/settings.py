@@ -319,7 +319,8 @@ elif CACHE_URL:
     )
 # In front of either: each process's own copies of the renderings it served last, kept
 # without pickling, so that a warm page or feed costs no copy of its megabytes
-# (common.recent; only what never changes under its key goes there).
+# (common.recent; only what never changes under its key goes there). With the default cache
+# in local memory, renderings are kept here alone, within CACHE_RECENT_BYTES.
 CACHES["recent"] = {
     "BACKEND": "common.recent.RecentCache",
     "OPTIONS": {"MAX_BYTES": int(os.environ.get("CACHE_RECENT_BYTES", str(64 * 1024 * 1024)))},

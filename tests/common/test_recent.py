@@ -39,3 +39,35 @@ def test_clear_and_delete_give_back_the_room():
     cache.clear()
     cache.set("c", b"x" * 100)
     assert cache.get("c") == b"x" * 100
+
+
+def test_kept_with_a_local_memory_cache_is_kept_once(settings):
+    """The default cache in local memory is this process's own: a pickled second copy of
+    what the near cache holds would only double the memory."""
+    from django.core.cache import cache, caches
+
+    from common import recent as module
+
+    value = module.kept("programme:1:page", lambda: b"x" * 100, 60)
+    assert caches["recent"].get("programme:1:page") is value
+    assert cache.get("programme:1:page") is None
+
+
+def test_kept_with_redis_is_shared_with_other_processes(settings, redis_url):
+    from django.core.cache import caches
+
+    from common import recent as module
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+        },
+    }
+    try:
+        module.kept("programme:1:page", lambda: b"made once", 60)
+        caches["recent"].clear()  # as another process would find it
+        assert module.kept("programme:1:page", lambda: b"made again", 60) == b"made once"
+    finally:
+        caches["default"].clear()
