@@ -599,10 +599,30 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
         # the same for the same reader, page and programme, so that its ETag is too.
         # The shared part's stylesheets (a grid's can weigh a megabyte) go in last: the rest
         # is what the ETag is worked out from.
-        around = render_to_string(
-            template,
-            {**context, "head": mark_safe(HEAD), "body": mark_safe(BODY), "csrf_token": TOKEN},
-            request=request,
+        def make_around() -> str:
+            return render_to_string(
+                template,
+                {**context, "head": mark_safe(HEAD), "body": mark_safe(BODY), "csrf_token": TOKEN},
+                request=request,
+            )
+
+        # The same for every reader of the page but staff (a link more) under the same
+        # programme: kept in this process, unless it shows messages of the request's own.
+        around = (
+            make_around()
+            if len(messages.get_messages(request))
+            else near_kept(
+                key(
+                    request,
+                    "around",
+                    translation.get_language(),
+                    request.get_full_path(),
+                    request.user.is_staff,
+                    sorted((k, repr(v)) for k, v in context.items() if k not in ("summit", "head")),
+                    *where,
+                ),
+                make_around,
+            )
         )
         starred = starred_in(request, summit) if reader else set()
         # Worked out from what makes the page rather than from its megabytes.

@@ -343,3 +343,19 @@ def test_a_visitors_session_page_closes_registration_once_the_session_is_over(cl
     content = client.get(SESSION).content.decode()
     assert "Registration is closed: this session is over." in content
     assert "Log in to register" not in content
+
+
+def test_the_page_around_a_readers_programme_is_theirs_where_it_differs(client, site, staff_user):
+    """The page around a reader's programme is kept for every reader of that page: staff get
+    their link, each path its own language links, and a reader their own messages."""
+    panel = site["sessions"]["panel"]
+    client.force_login(UserFactory())
+    assert 'href="/admin/"' not in client.get(PROGRAMME).content.decode()
+    filtered = client.get(PROGRAMME, {"kind": "panel"}).content.decode()
+    assert 'href="/fr/ai/programme/?kind=panel"' in filtered
+    client.post(f"/me/stars/{panel.pk}/", {"next": PROGRAMME})
+    shown = client.get(PROGRAMME).content.decode()
+    assert "is starred." in shown
+    assert "is starred." not in client.get(PROGRAMME).content.decode()
+    client.force_login(staff_user)
+    assert 'href="/admin/"' in client.get(PROGRAMME).content.decode()
