@@ -307,7 +307,9 @@ def report(run: dict, *, database: str, tool: str, args) -> str:
     bare = next(t for t in targets if t["name"] == "bare view, Summit's middleware")
     bare_rate = bare["load"]["requests_per_second"]
     lines = [
-        f"N = {run['sessions']:,} sessions (built in {run['built_s']:.1f} s); {database}; gunicorn "
+        f"N = {run['sessions']:,} sessions (built in {run['built_s']:.1f} s); {database}; "
+        + ("Redis cache (CACHE_URL); " if os.environ.get("CACHE_URL") else "local-memory cache; ")
+        + "gunicorn "
         f"{WORKERS} sync workers, DEBUG off; {tool}, {args.connections} connections, "
         f"{args.duration} s per URL; "
         + (
