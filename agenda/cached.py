@@ -33,7 +33,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from agenda import conditional, ical, identity, seats
-from agenda.models import Registration, Session, SessionRole, Star, Summit
+from agenda.models import Registration, Session, SessionRole, Summit
 from common import compression, recent, versions
 from people.models import Person
 
@@ -377,13 +377,14 @@ class SeatLines:
     lines: dict[int, bytes]
     stamp: str
     until: Any
+    states: dict[int, seats.SeatState]
 
     @classmethod
     def of(cls, states: dict[int, seats.SeatState], until) -> SeatLines:
         language = translation.get_language()
         lines = {pk: line_of(state, language) for pk, state in states.items()}
         stamp = hashlib.md5(repr(sorted(lines.items())).encode()).hexdigest()
-        return cls(lines, stamp, until)
+        return cls(lines, stamp, until, states)
 
 
 def seat_lines(request, name: str, session_ids) -> tuple[SeatLines, dict[int, bytes]]:
@@ -397,9 +398,11 @@ def seat_lines(request, name: str, session_ids) -> tuple[SeatLines, dict[int, by
     found = kept_until(
         f"{where}:{name}", lambda: SeatLines.of(*seats.seat_states(session_ids=session_ids))
     )
+    if not request.user.is_authenticated:
+        return found, {}
     language = translation.get_language()
-    own = seats.own_seat_states(user=request.user)
-    return found, {pk: line_of(state, language) for pk, state in own.items() if pk in found.lines}
+    own = seats.own_seat_states(choices(request), found.states)
+    return found, {pk: line_of(state, language) for pk, state in own.items()}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -441,15 +444,12 @@ class Whole:
         )
 
 
-def starred_in(request, summit) -> set[int]:
-    """The sessions of the summit the reader has starred: one query, none for visitors."""
-    if not request.user.is_authenticated:
-        return set()
-    return set(
-        Star.objects.filter(user=request.user, session__summit=summit).values_list(
-            "session_id", flat=True
-        )
-    )
+def choices(request) -> seats.Choices:
+    """The reader's stars and registrations, read once per request (one query, none for
+    visitors)."""
+    if not hasattr(request, "_choices"):
+        request._choices = seats.choices_of(request.user)
+    return request._choices
 
 
 def filter_key(request, filterset_class):
@@ -624,7 +624,7 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
                 make_around,
             )
         )
-        starred = starred_in(request, summit) if reader else set()
+        starred = choices(request).starred
         # Worked out from what makes the page rather than from its megabytes.
         made = repr((version(request), where, sorted(starred), around)).encode()
         lines, own = (

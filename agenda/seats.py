@@ -9,6 +9,7 @@ a database constraint backs it up.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Value
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -363,25 +364,40 @@ def seat_states(*, session_ids: Iterable[int]) -> tuple[dict[int, SeatState], da
     return states, until
 
 
-def own_seat_states(*, user: User | AnonymousUser) -> dict[int, SeatState]:
-    """The reader's own seats and places in line, each with its session's seats: one query
-    over the reader's registrations alone, whatever the size of the programme, and one more
-    for their places when they wait in some line."""
+@dataclass(frozen=True)
+class Choices:
+    """A reader's own choices, which move no version: the sessions they starred, and their
+    active registrations (each session's registration and its status)."""
+
+    starred: frozenset[int]
+    held: dict[int, tuple[int, str]]
+
+
+def choices_of(user: User | AnonymousUser) -> Choices:
+    """The reader's stars and active registrations, in every summit: one query of plain ids."""
     if not user.is_authenticated:
-        return {}
-    now = timezone.now()
-    mine = Registration.objects.active().filter(person__user=user, session__capacity__isnull=False)
-    rows = list(
-        mine.values_list(
-            "pk",
-            "session_id",
-            "session__capacity",
-            "session__seats_taken",
-            "session__end",
-            "status",
-        )
+        return Choices(frozenset(), {})
+    starred = Value("starred", output_field=CharField())
+    stars = Star.objects.filter(user=user).order_by()
+    held = Registration.objects.active().filter(person__user=user).order_by()
+    rows = stars.values_list("session_id", Value(0, output_field=IntegerField()), starred).union(
+        held.values_list("session_id", "pk", "status"), all=True
     )
-    waiting = [pk for pk, *_rest, status in rows if status == Registration.Status.WAITLISTED]
+    found, registrations = set(), {}
+    for session, registration, kind in rows:
+        if kind == "starred":
+            found.add(session)
+        else:
+            registrations[session] = (registration, kind)
+    return Choices(frozenset(found), registrations)
+
+
+def own_seat_states(choices: Choices, states: dict[int, SeatState]) -> dict[int, SeatState]:
+    """The reader's own seat or place in line in each of the sessions of `states` (their
+    seats as everyone sees them) where they hold one; their places in line in one query,
+    only when they wait in some line."""
+    mine = {session: held for session, held in choices.held.items() if session in states}
+    waiting = [pk for pk, status in mine.values() if status == Registration.Status.WAITLISTED]
     places = (
         dict(
             Registration.objects.filter(pk__in=waiting)
@@ -393,7 +409,6 @@ def own_seat_states(*, user: User | AnonymousUser) -> dict[int, SeatState]:
         else {}
     )
     return {
-        # Sessions without a capacity are filtered out.
-        session: SeatState(max(capacity - taken, 0), end <= now, status, places.get(pk))  # type: ignore[operator]
-        for pk, session, capacity, taken, end, status in rows
+        session: dataclasses.replace(states[session], status=status, position=places.get(pk))
+        for session, (pk, status) in mine.items()
     }

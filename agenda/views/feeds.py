@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import CharField, Value
 from django.http import Http404, HttpResponseNotFound
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,8 +15,9 @@ from django.views.decorators.http import require_safe
 
 from agenda import cached, ical
 from agenda.conditional import absolute, meeting_version, respond, session_version, version_of
-from agenda.models import FeedToken, Registration, Session, Star, Track
+from agenda.models import FeedToken, Registration, Session, Track
 from agenda.personal import personal_items
+from agenda.seats import choices_of
 from meetings.models import Meeting
 from people.models import Person
 
@@ -195,14 +195,9 @@ def personal_feed(request, token):
     person = getattr(user, "person", None)
     # What the feed shows beyond the programme's version: the holder's own choices, which
     # move no version (a star, a seat, a place in line), read as plain ids in one query.
-    starred = Value("starred", output_field=CharField())
-    choices = Star.objects.filter(user=user).order_by().values_list("session_id", starred)
-    if person:
-        held = Registration.objects.active().filter(person=person).order_by()
-        choices = choices.union(held.values_list("session_id", "status"), all=True)
-    chosen = sorted(choices)
-    stars = tuple(pk for pk, kind in chosen if kind == "starred")
-    seats = tuple((pk, kind) for pk, kind in chosen if kind != "starred")
+    chosen = choices_of(user)
+    stars = tuple(sorted(chosen.starred))
+    seats = tuple(sorted((pk, status) for pk, (_registration, status) in chosen.held.items()))
     waiting = {pk for pk, status in seats if status == Registration.Status.WAITLISTED}
     extra = (language, zone, sorted(waiting), name, summit.name if summit else "")
 
