@@ -10,6 +10,7 @@ a database constraint backs it up.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Value
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -374,22 +375,44 @@ class Choices:
 
 
 def choices_of(user: User | AnonymousUser) -> Choices:
-    """The reader's stars and active registrations, in every summit: one query of plain ids."""
+    """The reader's stars and active registrations, in every summit: one query of plain ids.
+    Read on every request of a reader and every poll of a personal feed: plain SQL, without
+    the ORM's building of a union."""
     if not user.is_authenticated:
         return Choices(frozenset(), {})
-    starred = Value("starred", output_field=CharField())
-    stars = Star.objects.filter(user=user).order_by()
-    held = Registration.objects.active().filter(person__user=user).order_by()
-    rows = stars.values_list("session_id", Value(0, output_field=IntegerField()), starred).union(
-        held.values_list("session_id", "pk", "status"), all=True
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(choices_sql(), [user.pk, user.pk, Registration.Status.CANCELLED])
+        rows = cursor.fetchall()
     found, registrations = set(), {}
     for session, registration, kind in rows:
-        if kind == "starred":
+        if kind == STARRED:
             found.add(session)
         else:
             registrations[session] = (registration, kind)
     return Choices(frozenset(found), registrations)
+
+
+STARRED = "starred"
+
+
+@functools.cache
+def choices_sql() -> str:
+    name = connection.ops.quote_name
+    star, registration = Star._meta, Registration._meta
+    person = Person._meta
+
+    def column(meta, field: str) -> str:
+        return name(meta.get_field(field).column)
+
+    return (
+        f"SELECT {column(star, 'session')}, 0, '{STARRED}' FROM {name(star.db_table)} "
+        f"WHERE {column(star, 'user')} = %s UNION ALL "
+        f"SELECT r.{column(registration, 'session')}, r.{column(registration, 'id')}, "
+        f"r.{column(registration, 'status')} FROM {name(registration.db_table)} r "
+        f"INNER JOIN {name(person.db_table)} p "
+        f"ON r.{column(registration, 'person')} = p.{column(person, 'id')} "
+        f"WHERE p.{column(person, 'user')} = %s AND r.{column(registration, 'status')} <> %s"
+    )
 
 
 def own_seat_states(choices: Choices, states: dict[int, SeatState]) -> dict[int, SeatState]:
