@@ -31,6 +31,7 @@ from people.models import Person
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+    from django.db.models.options import Options
 
 
 @dataclass(frozen=True)
@@ -401,7 +402,7 @@ def choices_sql() -> str:
     star, registration = Star._meta, Registration._meta
     person = Person._meta
 
-    def column(meta, field: str) -> str:
+    def column(meta: Options, field: str) -> str:
         return name(meta.get_field(field).column)
 
     return (
