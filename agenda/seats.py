@@ -31,7 +31,6 @@ from people.models import Person
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
-    from django.db.models.options import Options
 
 
 @dataclass(frozen=True)
@@ -398,21 +397,12 @@ STARRED = "starred"
 
 @functools.cache
 def choices_sql() -> str:
-    name = connection.ops.quote_name
-    star, registration = Star._meta, Registration._meta
-    person = Person._meta
-
-    def column(meta: Options, field: str) -> str:
-        return name(meta.get_field(field).column)
-
+    table = connection.ops.quote_name
     return (
-        f"SELECT {column(star, 'session')}, 0, '{STARRED}' FROM {name(star.db_table)} "
-        f"WHERE {column(star, 'user')} = %s UNION ALL "
-        f"SELECT r.{column(registration, 'session')}, r.{column(registration, 'id')}, "
-        f"r.{column(registration, 'status')} FROM {name(registration.db_table)} r "
-        f"INNER JOIN {name(person.db_table)} p "
-        f"ON r.{column(registration, 'person')} = p.{column(person, 'id')} "
-        f"WHERE p.{column(person, 'user')} = %s AND r.{column(registration, 'status')} <> %s"
+        f"SELECT session_id, 0, '{STARRED}' FROM {table(Star._meta.db_table)} WHERE user_id = %s "
+        f"UNION ALL SELECT r.session_id, r.id, r.status FROM {table(Registration._meta.db_table)} r "
+        f"INNER JOIN {table(Person._meta.db_table)} p ON r.person_id = p.id "
+        "WHERE p.user_id = %s AND r.status <> %s"
     )
 
 
