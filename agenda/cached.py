@@ -16,11 +16,10 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache, caches
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
@@ -57,16 +56,6 @@ def key(request, *parts: object) -> str:
 
 def kept(name: str, build) -> Any:
     return recent.kept(name, build, LIFETIME)
-
-
-def near_kept(name: str, build) -> Any:
-    """What never changes under `name` and is cheap to make again: this process's copy only."""
-    near = caches["recent"]
-    found = near.get(name)
-    if found is None:
-        found = build()
-        near.set(name, found)
-    return found
 
 
 def find_summit(request, slug: str) -> Summit | None:
@@ -395,8 +384,10 @@ def seat_lines(request, name: str, session_ids) -> tuple[SeatLines, dict[int, by
     otherwise); a reader's own are read for each request, in one small query."""
     where = key(request, "seats", version(request, versions.SEATS), translation.get_language())
     # Kept until the next of them is over.
-    found = kept_until(
-        f"{where}:{name}", lambda: SeatLines.of(*seats.seat_states(session_ids=session_ids))
+    found = recent.kept_until(
+        f"{where}:{name}",
+        lambda: SeatLines.of(*seats.seat_states(session_ids=session_ids)),
+        LIFETIME,
     )
     if not request.user.is_authenticated:
         return found, {}
@@ -422,7 +413,7 @@ class Whole:
     personal: bool
     pieces: tuple[bytes, ...] = ()  # the content cut around its seats' markers
     seated: tuple[int, ...] = ()  # the session of each marker, in order
-    until: Any = None  # when it changes with time alone (see `kept_until`)
+    until: Any = None  # when it changes with time alone (see `recent.kept_until`)
     hashes: tuple[str, ...] = ()  # the policy's sources for its stylesheets
 
     @property
@@ -491,7 +482,7 @@ def whole_response(request, done: Whole) -> HttpResponse:
             made = repr((done.etag, lines.stamp)).encode()
             return joined, f'"{hashlib.md5(made).hexdigest()}"'
 
-        content, etag = near_kept(f"seated:{done.etag}:{lines.stamp}", join)
+        content, etag = recent.kept_here(f"seated:{done.etag}:{lines.stamp}", join)
     if done.personal:
         content = personalise(request, content)
         response = HttpResponse(content)
@@ -502,19 +493,6 @@ def whole_response(request, done: Whole) -> HttpResponse:
         response["ETag"] = etag
         compression.precompressed(response, etag, content)
     return response
-
-
-def kept_until(name: str, build) -> Any:
-    """What is kept under `name` until the moment its `until` names (None: for as long as
-    the key lasts): what changes with time alone (a session over) is made again from then
-    on, by every process alike."""
-    near = caches["recent"]
-    found = near.get(name) or cache.get(name)
-    if found is None or (found.until is not None and timezone.now() >= found.until):
-        found = build()
-        cache.set(name, found, LIFETIME)
-    near.set(name, found)
-    return found
 
 
 def visitors_page(request, summit: Summit, build) -> HttpResponse:
@@ -541,7 +519,7 @@ def visitors_page(request, summit: Summit, build) -> HttpResponse:
         hashes = tuple(style_hash(css) for css in STYLE.findall(html))
         return Whole.of(html, until=until, hashes=hashes)
 
-    done = kept_until(where, make)
+    done = recent.kept_until(where, make, LIFETIME)
     return finish(request, whole_response(request, done), summit, done.hashes)
 
 
@@ -611,7 +589,7 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
         around = (
             make_around()
             if len(messages.get_messages(request))
-            else near_kept(
+            else recent.kept_here(
                 key(
                     request,
                     "around",
@@ -706,6 +684,14 @@ class DeferredZone(tzinfo):
         return self.zone.fromutc(dt.replace(tzinfo=self.zone))
 
 
+class Stamp(NamedTuple):
+    """A feed's ETag and Last-Modified, and when the rows it shows change with time alone."""
+
+    etag: str
+    last_modified: Any
+    until: Any
+
+
 def feed(request, parts: tuple, *, stamp, build, until=None, **answer):
     """A public feed or export: `stamp()` gives its (ETag, Last-Modified) from the rows it
     shows, `build()` its body (bytes or a Calendar). Both are kept in the cache: under the
@@ -714,14 +700,14 @@ def feed(request, parts: tuple, *, stamp, build, until=None, **answer):
     the moment the rows shown change with time alone (a cancelled session leaving once over);
     the stamp is worked out again from then on."""
     where = (request.get_host(), request.is_secure(), *parts)
-    stamp_key = key(request, "feed", *where)
-    near = caches["recent"]
-    stamped = near.get(stamp_key) or cache.get(stamp_key)
-    if stamped is None or (stamped[2] is not None and timezone.now() >= stamped[2]):
-        stamped = (*stamp(), until() if until else None)
-        cache.set(stamp_key, stamped, LIFETIME)
-    near.set(stamp_key, stamped)
-    etag, last_modified, _ = stamped
+
+    def stamped() -> Stamp:
+        etag, last_modified = stamp()
+        return Stamp(etag, last_modified, until() if until else None)
+
+    etag, last_modified, _until = recent.kept_until(
+        key(request, "feed-stamp", *where), stamped, LIFETIME
+    )
     body_key = "feed-body:" + hashlib.sha256(repr((where, etag)).encode()).hexdigest()
 
     def body() -> bytes:

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.utils import timezone
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 # What an entry of unknown size is counted as.
@@ -114,6 +115,31 @@ def found(name: str) -> Any:
         value = other.get(name) if other is not None else None
         if value is not None:
             near.set(name, value)
+    return value
+
+
+def kept_here(name: str, build) -> Any:
+    """What never changes under `name` and is cheap to make again: this process's copy only."""
+    near = caches["recent"]
+    value = near.get(name)
+    if value is None:
+        value = build()
+        near.set(name, value)
+    return value
+
+
+def kept_until(name: str, build, lifetime: int) -> Any:
+    """Like `kept`, for a value that also changes with time alone (a session over): kept
+    until the moment its `until` names (None: for as long as the key lasts), then made
+    again. The one exception to never overwriting an entry: every process reads the same
+    moment from the value and judges it by its own clock."""
+    value = found(name)
+    if value is None or (value.until is not None and timezone.now() >= value.until):
+        value = build()
+        other = shared()
+        if other is not None:
+            other.set(name, value, lifetime)
+        caches["recent"].set(name, value)
     return value
 
 
