@@ -126,3 +126,21 @@ def test_cache_url_names_the_shared_cache(url, backend):
 def test_a_cache_url_that_is_not_redis_is_refused():
     refused = import_settings(DEBUG="1", CACHE_URL="memcached://cache.example.org:11211")
     assert "CACHE_URL must be a Redis URL" in refused.stderr
+
+
+def test_the_served_application_spares_the_collector_what_lives_as_long_as_it():
+    # In a process of its own: the suite's collector is left as it is.
+    code = (
+        "import gc\nfrom summit import wsgi\n"
+        "print(gc.get_threshold()[0], gc.get_freeze_count() > 10_000)"
+    )
+    served = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=django_settings.BASE_DIR,
+        env={**os.environ, "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert served.returncode == 0, served.stderr
+    assert served.stdout.split() == ["10000", "True"]
