@@ -1,6 +1,13 @@
+import functools
+import http
 import json
 
+from csp import middleware as csp_middleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.middleware import common
 from django.utils import translation
@@ -128,3 +135,55 @@ class StyleHashesMiddleware:
             update["style-src"] = [*update.get("style-src", []), *hashes]
             response._csp_update = update
         return response
+
+
+# What an answer sets to have a policy of its own (django-csp's decorators, `allow_style`).
+OWN_POLICY = tuple(
+    f"_csp_{part}{suffix}" for part in ("config", "update", "replace") for suffix in ("", "_ro")
+)
+# (header, its setting, the attribute exempting an answer from it, report only)
+POLICIES = (
+    (HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt", False),
+    (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro", True),
+)
+
+
+class CSPMiddleware(csp_middleware.CSPMiddleware):
+    """django-csp's, with the policy of an answer that carries no nonce and changes nothing
+    of it built once per process: it is the same header for every such answer (feeds, the
+    API, 304s, kept pages). Building it each time was 57 µs, a sixth of what all the
+    middleware costs a bare view. Any other answer goes through django-csp itself."""
+
+    def process_response(self, request, response):
+        if (
+            getattr(request, "_csp_nonce", None) is not None
+            or any(hasattr(response, name) for name in OWN_POLICY)
+            or (settings.DEBUG and response.status_code in DEBUG_PAGES)
+        ):
+            return super().process_response(request, response)
+        for header, setting, exempt, report_only in POLICIES:
+            policy = plain_policy(report_only)
+            if not policy or header in response or getattr(response, exempt, False):
+                continue
+            excluded = getattr(settings, setting, None) or {}
+            if request.path_info.startswith(tuple(excluded.get("EXCLUDE_URL_PREFIXES") or ())):
+                continue
+            response[header] = policy
+        # As django-csp does: a nonce asked for after the header is written is an error.
+        request.csp_nonce = csp_middleware.CheckableLazyObject(self._csp_nonce_post_response)
+        return response
+
+
+# django-csp leaves its debug pages without a policy.
+DEBUG_PAGES = (http.HTTPStatus.INTERNAL_SERVER_ERROR, http.HTTPStatus.NOT_FOUND)
+
+
+@functools.cache
+def plain_policy(report_only: bool) -> str:
+    return build_policy(report_only=report_only)
+
+
+@receiver(setting_changed)
+def forget_plain_policy(*, setting, **kwargs):
+    if setting in {name for _header, name, _exempt, _ro in POLICIES}:
+        plain_policy.cache_clear()

@@ -80,7 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Outermost, so that every answer carries the policy, the API's JSON errors included.
-    "csp.middleware.CSPMiddleware",
+    "summit.middleware.CSPMiddleware",
     # Inside it: the hashes of the styles a page carries, for its policy.
     "summit.middleware.StyleHashesMiddleware",
     # Next, so that it sees every answer, Django's 400 for an unknown host included.

@@ -133,3 +133,20 @@ def test_pages_and_api_docs_run_no_inline_code(client, site, path):
     response = client.get(path)
     allowed = set(HASH.findall(response["Content-Security-Policy"]))
     assert inline_code(response.content.decode(), allowed) == []
+
+
+def test_the_policy_of_plain_answers_follows_the_settings(client, site, settings):
+    # The header of answers with no nonce is built once per process: a change of the
+    # settings must still reach it, the report-only policy included.
+    assert "object-src 'none'" in client.get("/ai/programme.ics")["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+        "DIRECTIVES": {"default-src": ["'none'"]},
+        "EXCLUDE_URL_PREFIXES": ["/api/"],
+    }
+    feed = client.get("/ai/programme.ics")
+    assert feed["Content-Security-Policy"] == "default-src 'self'"
+    assert feed["Content-Security-Policy-Report-Only"] == "default-src 'none'"
+    listed = client.get("/api/v1/sessions/")
+    assert (listed.status_code, listed["Content-Security-Policy"]) == (200, "default-src 'self'")
+    assert "Content-Security-Policy-Report-Only" not in listed
