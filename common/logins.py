@@ -10,6 +10,8 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from common import plain
+
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
@@ -22,8 +24,7 @@ class SessionStore(db.SessionStore):
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {quote('session_data')}, {quote('expire_date')} "
-                f"FROM {quote(model._meta.db_table)} "
+                f"SELECT {quote('session_data')} FROM {plain.table(model, connection)} "
                 f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
                 [key, now],
             )
@@ -38,27 +39,16 @@ class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id):
         model = get_user_model()
         connection = connections[router.db_for_read(model)]
-        quote = connection.ops.quote_name
-        fields = model._meta.concrete_fields
+        names = [field.name for field in model._meta.concrete_fields]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {', '.join(quote(field.column) for field in fields)} "
-                f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s",
+                f"SELECT {plain.columns(model, names, 'u', connection)} "
+                f"FROM {plain.table(model, connection)} u "
+                f"WHERE u.{connection.ops.quote_name(model._meta.pk.column)} = %s",
                 [model._meta.pk.get_db_prep_value(user_id, connection)],
             )
             found = cursor.fetchone()
         if found is None:
             return None
-        row = [
-            converted(field, value, connection) for field, value in zip(fields, found, strict=True)
-        ]
-        user = model.from_db(connection.alias, [field.attname for field in fields], row)
+        user = plain.instance(model, names, found, connection)
         return user if self.user_can_authenticate(user) else None
-
-
-def converted(field, value, connection):
-    """A column's value as the ORM gives it (an aware datetime on SQLite, a bool)."""
-    column = field.cached_col
-    for convert in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
-        value = convert(value, field, connection)
-    return value

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Self, cast
 
 from django.conf import settings
-from django.db import models
+from django.contrib.auth import get_user_model
+from django.db import connections, models
+from django.db.models import OneToOneRel
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agenda.models.attendance import now
 from agenda.models.place import Summit
 from agenda.models.programme import Session
+from common import plain
+from people.models import Person
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -23,14 +27,13 @@ def hash_feed_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-HOLDER_FIELDS = (
-    "last_used_at",
-    "user__username",
-    "user__is_active",
-    "user__is_staff",
-    "user__is_superuser",
-    "user__person__name",
-)
+# What a feed asks of a token, its holder and their person on every poll of a calendar app:
+# any other field is read when asked for.
+HOLDER_FIELDS = {
+    "token": ("id", "user", "last_used_at"),
+    "user": ("id", "username", "is_active", "is_staff", "is_superuser"),
+    "person": ("id", "user", "name"),
+}
 
 
 class FeedTokenQuerySet(models.QuerySet["FeedToken"]):
@@ -39,17 +42,48 @@ class FeedTokenQuerySet(models.QuerySet["FeedToken"]):
 
     def holder_of(self, token: str) -> FeedToken | None:
         """The active token matching a secret from a feed URL, or None. Only hashes are stored.
-        With its holder and their person, read for every poll of a calendar app: only what a
-        feed asks of them on every request (any other field is read when asked for)."""
+        With its holder and their person (`HOLDER_FIELDS`), in one plain statement: through
+        the ORM, building it was 0.8 ms of a poll's 2 ms."""
         if not token or len(token) > 100:
             return None
-        found = (
-            self.active()
-            .select_related("user__person")
-            .only(*HOLDER_FIELDS)
-            .filter(token_hash=hash_feed_token(token))[:1]
+        user_model = get_user_model()
+        to_person = cast(OneToOneRel, user_model._meta.get_field("person"))
+        kinds: dict[str, type[models.Model]] = {
+            "token": self.model,
+            "user": user_model,
+            "person": Person,
+        }
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        selected = ", ".join(
+            plain.columns(kinds[kind], names, kind[0], connection)
+            for kind, names in HOLDER_FIELDS.items()
         )
-        return found[0] if found else None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {selected} FROM {plain.table(kinds['token'], connection)} t "
+                f"INNER JOIN {plain.table(kinds['user'], connection)} u "
+                f"ON u.{quote('id')} = t.{quote('user_id')} "
+                f"LEFT OUTER JOIN {plain.table(kinds['person'], connection)} p "
+                f"ON p.{quote('user_id')} = u.{quote('id')} "
+                f"WHERE t.{quote('token_hash')} = %s AND t.{quote('revoked_at')} IS NULL",
+                [hash_feed_token(token)],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        made = {}
+        for kind, names in HOLDER_FIELDS.items():
+            values, row = row[: len(names)], row[len(names) :]
+            if values[0] is not None:
+                made[kind] = plain.instance(kinds[kind], names, values, connection)
+        holder, user, person = made["token"], made["user"], made.get("person")
+        holder.user = user
+        if person is None:  # as select_related leaves it: `user.person` raises, with no query
+            to_person.set_cached_value(user, None)
+        else:
+            person.user = user  # and so `user.person` is `person`
+        return holder
 
 
 class FeedToken(models.Model):
