@@ -325,8 +325,9 @@ def report(run: dict, *, database: str, tool: str, args) -> str:
     legend = [
         "",
         "req/s, p50, p99: under load, after 6 warm-up requests. first: one request right "
-        "after a change, the first the workers make of the URL; cold: one request right after "
-        "a change once the URL was served; warm: the median of 5 after it; queries: of one warm "
+        "after a change, the first the workers make of the URL; cold: the median of 3 requests, "
+        "each right after a change, once the URL was served; warm: the median of 5 after them; "
+        "queries: of one warm "
         "request; (N s): loaded longer, for about ten answers; × bare: the bare view's req/s "
         "divided by the URL's.",
     ]
