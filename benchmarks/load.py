@@ -10,8 +10,8 @@ drives each URL for a few seconds: wrk (Debian's `wrk`) when installed, else a s
 client, less precise (its threads share the GIL and the two cores with the server).
 
 Every URL stands beside a bare view ("ok" through Summit's middleware, served by the same
-processes in the same run): "× bare" is the bare view's req/s divided by the URL's, how many
-bare requests one of its requests costs. That ratio, rather than req/s, is the figure to
+processes in the same run, for a second just before and just after the URL): "× bare" is the
+bare view's req/s divided by the URL's, how many bare requests one of its requests costs. That ratio, rather than req/s, is the figure to
 compare across machines and runs. A second gunicorn serves the same view with no middleware at
 all, to show what the middleware costs.
 
@@ -250,16 +250,42 @@ def measure(sessions: int, *, workdir: Path, args) -> dict:
                 "BENCH_SUMMIT": SLUG,
             }
             targets = live.run_json(probe_env, "benchmarks.probe", timeout=3600)
+            bare = next(t for t in targets if t["name"] == BARE)
             for target in targets:
                 wait_until_idle(masters[target["server"]])
+                before = beside(servers["main"], bare, args)
                 load = load_one(servers[target["server"]], target, args)
                 target["load"] = load.__dict__
+                target["beside_rps"] = (before + beside(servers["main"], bare, args)) / 2
                 print(f"  {target['name']}: {load.requests_per_second:.1f} req/s", file=sys.stderr)
             memory = None
             if args.memory:
                 wait_until_idle(main.pid)
                 memory = memory_growth(servers["main"], targets, main.pid, args.connections)
     return {"sessions": sessions, "built_s": built, "targets": targets, "memory": memory}
+
+
+# The yardstick: each URL is divided by the rate of this view measured just before and just
+# after it. On a shared machine the neighbours' load drifts over the minutes of a run (the bare
+# view moved by a quarter between two sizes of one run), and a figure divided by a bare rate
+# from minutes before carried that drift.
+BARE = "bare view, Summit's middleware"
+BESIDE_SECONDS = 1
+
+
+def beside(base: str, bare: dict, args) -> float:
+    """The bare view's req/s over BESIDE_SECONDS, with the load tool of the run."""
+    if args.tool == "wrk":
+        load = wrk(
+            base + bare["path"],
+            bare["headers"],
+            seconds=BESIDE_SECONDS,
+            connections=args.connections,
+        )
+    else:
+        requests = [(bare["path"], bare["headers"])]
+        load = python_client(base, requests, connections=args.connections, seconds=BESIDE_SECONDS)
+    return load.requests_per_second
 
 
 def seconds_for(target: dict, args) -> int:
@@ -304,7 +330,7 @@ def figure(value: float | None, digits: int = 1) -> str:
 
 def report(run: dict, *, database: str, tool: str, args) -> str:
     targets = run["targets"]
-    bare = next(t for t in targets if t["name"] == "bare view, Summit's middleware")
+    bare = next(t for t in targets if t["name"] == BARE)
     bare_rate = bare["load"]["requests_per_second"]
     lines = [
         f"N = {run['sessions']:,} sessions (built in {run['built_s']:.1f} s); {database}; "
@@ -329,12 +355,15 @@ def report(run: dict, *, database: str, tool: str, args) -> str:
         "each right after a change, once the URL was served; warm: the median of 5 after them; "
         "queries: of one warm "
         "request; (N s): loaded longer, for about ten answers; × bare: the bare view's req/s "
-        "divided by the URL's.",
+        "(through the middleware, for a second just before and just after the URL) divided by "
+        "the URL's.",
     ]
     for t in targets:
         load = t["load"]
         rate = load["requests_per_second"]
-        ratio = bare_rate / rate if rate else None
+        # The bare view's own row is its own yardstick: 1.
+        yardstick = bare_rate if t is bare else t.get("beside_rps", bare_rate)
+        ratio = yardstick / rate if rate else None
         errors = f" ({load['errors']} errors)" if load["errors"] else ""
         longer = f" ({t['seconds']} s)" if t["seconds"] != args.duration else ""
         status = f" [{t['status']}]" if t["status"] != 200 else ""
