@@ -10,7 +10,7 @@ drives each URL for a few seconds: wrk (Debian's `wrk`) when installed, else a s
 client, less precise (its threads share the GIL and the two cores with the server).
 
 Every URL stands beside a bare view ("ok" through Summit's middleware, served by the same
-processes in the same run, for a second just before and just after the URL): "× bare" is the
+processes in the same run, just before and just after the URL, as long as it): "× bare" is the
 bare view's req/s divided by the URL's, how many bare requests one of its requests costs. That ratio, rather than req/s, is the figure to
 compare across machines and runs. A second gunicorn serves the same view with no middleware at
 all, to show what the middleware costs.
@@ -355,7 +355,7 @@ def report(run: dict, *, database: str, tool: str, args) -> str:
         "each right after a change, once the URL was served; warm: the median of 5 after them; "
         "queries: of one warm "
         "request; (N s): loaded longer, for about ten answers; × bare: the bare view's req/s "
-        "(through the middleware, for a second just before and just after the URL) divided by "
+        "(through the middleware, just before and just after the URL, as long as it) divided by "
         "the URL's.",
     ]
     for t in targets:
