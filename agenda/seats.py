@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from agenda import ical, scheduling
 from agenda.models import AgendaChange, Registration, Session, Star
+from common import plain
 from outbox import mail as outbox
 from people.invitations import unique_slug
 from people.models import Person
@@ -397,11 +398,12 @@ STARRED = "starred"
 
 @functools.cache
 def choices_sql() -> str:
-    table = connection.ops.quote_name
+    """Stars, then active registrations (`RegistrationQuerySet.active`: not cancelled)."""
     return (
-        f"SELECT session_id, 0, '{STARRED}' FROM {table(Star._meta.db_table)} WHERE user_id = %s "
-        f"UNION ALL SELECT r.session_id, r.id, r.status FROM {table(Registration._meta.db_table)} r "
-        f"INNER JOIN {table(Person._meta.db_table)} p ON r.person_id = p.id "
+        f"SELECT session_id, 0, '{STARRED}' FROM {plain.table(Star, connection)} "
+        f"WHERE user_id = %s UNION ALL SELECT r.session_id, r.id, r.status "
+        f"FROM {plain.table(Registration, connection)} r "
+        f"INNER JOIN {plain.table(Person, connection)} p ON r.person_id = p.id "
         "WHERE p.user_id = %s AND r.status <> %s"
     )
 

@@ -135,11 +135,7 @@ def kept_until(name: str, build, lifetime: int) -> Any:
     moment from the value and judges it by its own clock."""
     value = found(name)
     if value is None or (value.until is not None and timezone.now() >= value.until):
-        value = build()
-        other = shared()
-        if other is not None:
-            other.set(name, value, lifetime)
-        caches["recent"].set(name, value)
+        value = keep(name, build(), lifetime)
     return value
 
 
@@ -149,9 +145,14 @@ def kept(name: str, build, lifetime: int) -> Any:
     both."""
     value = found(name)
     if value is None:
-        value = build()
-        other = shared()
-        if other is not None:
-            other.set(name, value, lifetime)
-        caches["recent"].set(name, value)
+        value = keep(name, build(), lifetime)
+    return value
+
+
+def keep(name: str, value: Any, lifetime: int) -> Any:
+    """`value` kept under `name` in this process and, when there is one, the shared cache."""
+    other = shared()
+    if other is not None:
+        other.set(name, value, lifetime)
+    caches["recent"].set(name, value)
     return value
