@@ -71,11 +71,14 @@ class RefuseNulMiddleware:
                 status=400,
                 message="The address contains a NUL character.",
             )
-        try:
-            form = request.POST
-        except RequestDataTooBig:
-            return too_large(request)
-        for data in (request.GET, form):
+        # Only what is there is parsed to be checked: Django reads a form only from a POST.
+        forms = [request.GET] if request.META.get("QUERY_STRING") else []
+        if request.method == "POST":
+            try:
+                forms.append(request.POST)
+            except RequestDataTooBig:
+                return too_large(request)
+        for data in forms:
             for name, values in data.lists():
                 if NUL in name or any(NUL in value for value in values):
                     shown = name.replace(NUL, "\\0")

@@ -93,8 +93,8 @@ MIDDLEWARE = [
     "common.middleware.PageMethodsMiddleware",
     "common.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.http.ConditionalGetMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "summit.middleware.ConditionalGetMiddleware",
+    "summit.middleware.LocaleMiddleware",
     "summit.middleware.ApiLanguageMiddleware",
     "summit.middleware.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,7 +102,7 @@ MIDDLEWARE = [
     # After the login is known: every edit made in a request (admin, API, staff pages) is
     # recorded with who made it.
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "summit.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "agenda.middleware.SummitTimezoneMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
