@@ -615,8 +615,10 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
         # token of the secret is valid). Another address is another copy with a token of its
         # own, so text the address puts in a page never shares a compressed stream with one
         # token twice (BREACH).
-        token = escape(get_token(request)) if reader or TOKEN in around else ""
-        secret = request.META.get("CSRF_COOKIE")  # made by `get_token` on a first visit
+        masked = reader or TOKEN in around
+        if masked and "CSRF_COOKIE" not in request.META:
+            get_token(request)  # a first visit: the CSRF secret and its cookie made
+        secret = request.META.get("CSRF_COOKIE")
         mine = repr((etag, request.get_full_path(), secret)).encode()
         name = hashlib.sha256(mine).hexdigest() if reader and secret else None
         # Neither a 304 nor an answer whose compressed bytes are kept makes the page.
@@ -626,6 +628,9 @@ def page(request, summit, template, *, parts, build, context=None, shareable=Tru
         if response is probe:
             response = (name and compression.kept_answer(request, name, etag)) or None
         if response is None:
+            # A token is masked only for a page made: masking one cost a tenth of a page
+            # whose bytes were kept.
+            token = escape(get_token(request)) if masked else ""
             before, after = around.replace(TOKEN, token).split(BODY)
             before = before.replace(HEAD, shared.styles, 1)
             pieces = shared.with_lines(lines, own) if lines else shared.pieces

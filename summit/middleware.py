@@ -100,16 +100,19 @@ CONDITIONS = (
 
 
 class ConditionalGetMiddleware(conditional.ConditionalGetMiddleware):
-    """Django's, which stamps every answer to a GET with an ETag and answers its conditions;
-    a GET that states none is only stamped. Django read and parsed the four headers, and
-    the answer's Cache-Control where it had none, for every request: a sixth of what all
-    the middleware costs a bare view."""
+    """Django's, which stamps every answer to a GET with an ETag and answers the conditions
+    of those that succeeded; the others are only stamped: a GET that states no condition,
+    and an answer that is not a 2xx (a view's own 304). For every request, Django read and
+    parsed the four headers, the answer's Last-Modified, and its Cache-Control where it had
+    none: a sixth of what all the middleware costs a bare view."""
 
     def process_response(self, request, response):
-        if request.method != "GET" or any(name in request.META for name in CONDITIONS):
-            return super().process_response(request, response)
+        if request.method != "GET":
+            return response
         if self.needs_etag(response) and not response.has_header("ETag"):
             set_response_etag(response)
+        if 200 <= response.status_code < 300 and any(name in request.META for name in CONDITIONS):
+            return super().process_response(request, response)
         return response
 
     def needs_etag(self, response):

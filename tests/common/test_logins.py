@@ -70,3 +70,37 @@ def test_log_in_out_and_a_changed_password_end_other_sessions(client):
     assert client.get("/me/").status_code == 200
     client.post("/accounts/logout/")
     assert client.get("/me/").status_code == 302
+
+
+def test_a_session_s_text_is_checked_once_and_each_load_gets_its_own_objects():
+    store = logins.SessionStore()
+    store["seen"] = [1, 2]
+    store.save()
+    first = logins.SessionStore(store.session_key)
+    first["seen"].append(3)  # changed in place, unsaved
+    assert logins.SessionStore(store.session_key).load() == {"seen": [1, 2]}
+    logins.verified.cache_clear()
+    logins.SessionStore(store.session_key).load()
+    logins.SessionStore(store.session_key).load()
+    assert logins.verified.cache_info().hits == 1
+
+
+def test_a_tampered_session_is_empty_and_warned_of_every_time(caplog):
+    store = logins.SessionStore()
+    store["seen"] = [1]
+    store.save()
+    row = Session.objects.get(pk=store.session_key)
+    Session.objects.filter(pk=row.pk).update(session_data=row.session_data[:-2] + "xx")
+    for _ in range(2):
+        assert logins.SessionStore(store.session_key).load() == {}
+    corrupted = [r for r in caplog.records if r.name == "django.security.SuspiciousSession"]
+    assert len(corrupted) == 2
+
+
+def test_a_new_secret_key_unsigns_what_the_old_one_signed_no_more(settings):
+    store = logins.SessionStore()
+    store["seen"] = [1]
+    store.save()
+    assert logins.SessionStore(store.session_key).load() == {"seen": [1]}
+    settings.SECRET_KEY = "another-" + "k" * 60
+    assert logins.SessionStore(store.session_key).load() == {}
