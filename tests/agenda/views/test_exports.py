@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 import pytest
@@ -105,3 +106,15 @@ def test_export_queries_do_not_grow_with_sessions(client, django_assert_num_quer
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.count(b"Session ") == response.content.count(b"Bilateral ") == size
+
+
+def test_the_json_export_is_the_standard_library_s_compact_json(client, site):
+    """orjson writes it: the same bytes as `json.dumps` with compact separators and the text
+    as it is, hostile characters included."""
+    panel = site["sessions"]["panel"]
+    panel.title = 'Gouvernance « digne de confiance » \u2028😀 "<b>&</b>"\t\\ \x1f'
+    panel.save()
+    body = client.get(URLS[0]).content
+    schedule = json.loads(body)
+    assert body == json.dumps(schedule, ensure_ascii=False, separators=(",", ":")).encode()
+    assert panel.title in json_events(schedule)
