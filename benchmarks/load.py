@@ -11,9 +11,9 @@ client, less precise (its threads share the GIL and the two cores with the serve
 
 Every URL stands beside a bare view ("ok" through Summit's middleware, served by the same
 processes in the same run, just before and just after the URL, as long as it): "× bare" is the
-bare view's req/s divided by the URL's, how many bare requests one of its requests costs. That ratio, rather than req/s, is the figure to
-compare across machines and runs. A second gunicorn serves the same view with no middleware at
-all, to show what the middleware costs.
+bare view's req/s divided by the URL's, how many bare requests one of its requests costs. That
+ratio, rather than req/s, is the figure to compare across machines and runs. A second gunicorn
+serves the same view with no middleware at all, to show what the middleware costs.
 
 DEBUG=1 only lets this runner read the development settings; the servers it starts run with
 DEBUG off and a random SECRET_KEY.

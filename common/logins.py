@@ -24,10 +24,6 @@ class SessionStore(db.SessionStore):
         data = self._session_data()
         return self.decode(data) if data is not None else {}
 
-    def _get_session_from_db(self):
-        data = self._session_data()
-        return None if data is None else self.model(session_key=self.session_key, session_data=data)
-
     def decode(self, session_data):
         """Django's, whose checking of the signature is a third of a session's load, done
         once per process for each text: a session's text changes whenever what it holds
