@@ -53,6 +53,9 @@ def test_staff_delete_a_session_read_its_history_and_restore_it(browser, live_se
     ]
     assert serious_violations(page) == []
     rows.nth(0).get_by_role("link").click()
-    assert page.get_by_text("This version is read only.").is_visible()
+    # `is_visible` does not wait: on a busy machine the version's page was not there yet.
+    read_only = page.get_by_text("This version is read only.")
+    read_only.wait_for()
+    assert read_only.is_visible()
     assert serious_violations(page) == []
     context.close()
