@@ -10,10 +10,11 @@ drives each URL for a few seconds: wrk (Debian's `wrk`) when installed, else a s
 client, less precise (its threads share the GIL and the two cores with the server).
 
 Every URL stands beside a bare view ("ok" through Summit's middleware, served by the same
-processes in the same run, just before and just after the URL, as long as it): "× bare" is the
-bare view's req/s divided by the URL's, how many bare requests one of its requests costs. That
-ratio, rather than req/s, is the figure to compare across machines and runs. A second gunicorn
-serves the same view with no middleware at all, to show what the middleware costs.
+processes in the same run): the URL is loaded in a few rounds (--rounds, 3), each between two
+loads of the bare view, and "× bare" is the median over the rounds of the bare view's req/s
+around a round divided by the URL's in it, how many bare requests one of its requests costs.
+That ratio, rather than req/s, is the figure to compare across machines and runs. A second
+gunicorn serves the same view with no middleware at all, to show what the middleware costs.
 
 DEBUG=1 only lets this runner read the development settings; the servers it starts run with
 DEBUG off and a random SECRET_KEY.
@@ -253,11 +254,13 @@ def measure(sessions: int, *, workdir: Path, args) -> dict:
             bare = next(t for t in targets if t["name"] == BARE)
             for target in targets:
                 wait_until_idle(masters[target["server"]])
-                before = beside(servers["main"], bare, args)
-                load = load_one(servers[target["server"]], target, args)
+                load, target["ratios"] = load_beside(servers, target, bare, args)
                 target["load"] = load.__dict__
-                target["beside_rps"] = (before + beside(servers["main"], bare, args)) / 2
-                print(f"  {target['name']}: {load.requests_per_second:.1f} req/s", file=sys.stderr)
+                print(
+                    f"  {target['name']}: {load.requests_per_second:.1f} req/s, × bare "
+                    + " ".join(f"{ratio:.2f}" for ratio in target["ratios"]),
+                    file=sys.stderr,
+                )
             memory = None
             if args.memory:
                 wait_until_idle(main.pid)
@@ -265,27 +268,45 @@ def measure(sessions: int, *, workdir: Path, args) -> dict:
     return {"sessions": sessions, "built_s": built, "targets": targets, "memory": memory}
 
 
-# The yardstick: each URL is divided by the rate of this view measured just before and just
-# after it. On a shared machine the neighbours' load drifts over the minutes of a run (the bare
-# view moved by a quarter between two sizes of one run), and a figure divided by a bare rate
-# from minutes before carried that drift.
+# The yardstick: each URL is divided by the rate of this view measured around it, in rounds.
+# On a shared machine the neighbours' load drifts over the minutes of a run (the bare view
+# moved by a quarter between two sizes of one run) and moves one second's figure by up to a
+# third against the next: a URL divided by one bare figure from minutes before carried the
+# drift, and one divided by a single pair of seconds around it the noise. The median of a few
+# interleaved rounds keeps neither.
 BARE = "bare view, Summit's middleware"
 BESIDE_SECONDS = 1
 
 
-def beside(base: str, bare: dict, args) -> float:
-    """The bare view's req/s over BESIDE_SECONDS, with the load tool of the run."""
-    if args.tool == "wrk":
-        load = wrk(
-            base + bare["path"],
-            bare["headers"],
-            seconds=BESIDE_SECONDS,
-            connections=args.connections,
-        )
-    else:
-        requests = [(bare["path"], bare["headers"])]
-        load = python_client(base, requests, connections=args.connections, seconds=BESIDE_SECONDS)
-    return load.requests_per_second
+def load_beside(servers: dict[str, str], target: dict, bare: dict, args) -> tuple[Load, list]:
+    """The URL loaded in args.rounds rounds, the bare view before each and after the last: its
+    load over the rounds (their mean rate, median p50, worst p99), and for each round the mean
+    of the bare rates around it divided by the URL's. The bare view's own row is its own
+    yardstick."""
+    seconds = target["seconds"] = seconds_for(target, args)
+    per_round = max(1, math.ceil(seconds / args.rounds))
+    base = servers[target["server"]]
+    # Warm, as the figure says: later probes changed the programme, so the URL's renderings
+    # are made again here, by each worker, before the load tool counts.
+    warm_up(base, target)
+    around = [load_for(servers["main"], bare, BESIDE_SECONDS, args).requests_per_second]
+    loads = []
+    for _ in range(args.rounds):
+        loads.append(load_for(base, target, per_round, args))
+        around.append(load_for(servers["main"], bare, BESIDE_SECONDS, args).requests_per_second)
+    ratios = [
+        (1.0 if target is bare else (around[i] + around[i + 1]) / 2 / load.requests_per_second)
+        if load.requests_per_second
+        else math.inf
+        for i, load in enumerate(loads)
+    ]
+    total = Load(
+        requests_per_second=statistics.fmean(load.requests_per_second for load in loads),
+        p50_ms=statistics.median(load.p50_ms for load in loads),
+        p99_ms=max(load.p99_ms for load in loads),
+        errors=sum(load.errors for load in loads),
+    )
+    return total, ratios
 
 
 def seconds_for(target: dict, args) -> int:
@@ -295,11 +316,8 @@ def seconds_for(target: dict, args) -> int:
     return max(args.duration, min(math.ceil(expected), MAX_SECONDS))
 
 
-def load_one(base: str, target: dict, args) -> Load:
-    seconds = target["seconds"] = seconds_for(target, args)
-    # Warm, as the figure says: later probes changed the programme, so the URL's renderings
-    # are made again here, by each worker, before the load tool counts.
-    warm_up(base, target)
+def load_for(base: str, target: dict, seconds: int, args) -> Load:
+    """One URL for `seconds`, with the load tool of the run."""
     if args.tool == "wrk":
         return wrk(
             base + target["path"], target["headers"], seconds=seconds, connections=args.connections
@@ -330,14 +348,12 @@ def figure(value: float | None, digits: int = 1) -> str:
 
 def report(run: dict, *, database: str, tool: str, args) -> str:
     targets = run["targets"]
-    bare = next(t for t in targets if t["name"] == BARE)
-    bare_rate = bare["load"]["requests_per_second"]
     lines = [
         f"N = {run['sessions']:,} sessions (built in {run['built_s']:.1f} s); {database}; "
         + ("Redis cache (CACHE_URL); " if os.environ.get("CACHE_URL") else "local-memory cache; ")
         + "gunicorn "
         f"{WORKERS} sync workers, DEBUG off; {tool}, {args.connections} connections, "
-        f"{args.duration} s per URL; "
+        f"{args.duration} s per URL in {args.rounds} rounds; "
         + (
             f"Accept-Encoding: {args.accept_encoding} (bytes as sent)"
             if args.accept_encoding
@@ -345,25 +361,25 @@ def report(run: dict, *, database: str, tool: str, args) -> str:
         ),
         "",
         "| URL | req/s | p50 ms | p99 ms | first ms | cold ms | warm ms | queries | bytes "
-        "| × bare |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| × bare | rounds |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     legend = [
         "",
-        "req/s, p50, p99: under load, after 6 warm-up requests. first: one request right "
+        "req/s, p50, p99: under load, after 6 warm-up requests (the mean rate of the rounds, "
+        "their median p50, their worst p99). first: one request right "
         "after a change, the first the workers make of the URL; cold: the median of 3 requests, "
         "each right after a change, once the URL was served; warm: the median of 5 after them; "
         "queries: of one warm "
-        "request; (N s): loaded longer, for about ten answers; × bare: the bare view's req/s "
-        "(through the middleware, just before and just after the URL, as long as it) divided by "
-        "the URL's.",
+        "request; (N s): loaded longer, for about ten answers; × bare: the median over the "
+        "rounds of the bare view's req/s (through the middleware, just before and just after "
+        "the round) divided by the URL's in the round; rounds: the lowest and highest of them.",
     ]
     for t in targets:
         load = t["load"]
         rate = load["requests_per_second"]
-        # The bare view's own row is its own yardstick: 1.
-        yardstick = bare_rate if t is bare else t.get("beside_rps", bare_rate)
-        ratio = yardstick / rate if rate else None
+        ratio = statistics.median(t["ratios"]) if rate else None
+        spread = f"{figure(min(t['ratios']))}–{figure(max(t['ratios']))}" if rate else "—"
         errors = f" ({load['errors']} errors)" if load["errors"] else ""
         longer = f" ({t['seconds']} s)" if t["seconds"] != args.duration else ""
         status = f" [{t['status']}]" if t["status"] != 200 else ""
@@ -371,7 +387,7 @@ def report(run: dict, *, database: str, tool: str, args) -> str:
             f"| {t['name']}{status}{errors}{longer} | {figure(rate)} | {figure(load['p50_ms'])} "
             f"| {figure(load['p99_ms'])} | {figure(t.get('first_ms'))} | {figure(t['cold_ms'])} "
             f"| {figure(t['warm_ms'])} "
-            f"| {figure(t['queries'], 0)} | {t['bytes']:,} | {figure(ratio)} |"
+            f"| {figure(t['queries'], 0)} | {t['bytes']:,} | {figure(ratio)} | {spread} |"
         )
     lines += legend
     if run["memory"]:
@@ -399,6 +415,12 @@ def main(argv=None) -> None:
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per URL (5)")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections (4)")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds each URL's time is cut into, each between two loads of the bare view (3)",
+    )
+    parser.add_argument(
         "--tool",
         choices=["wrk", "python"],
         default="wrk" if shutil.which("wrk") else "python",
@@ -418,6 +440,8 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--json", type=Path, help="also write the raw figures to this file")
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds: at least 1")
     if args.tool == "python" and not shutil.which("wrk"):
         print(
             "wrk not found: loading with the Python client, less precise (apt-get install wrk).",

@@ -1,8 +1,11 @@
 """The pieces of the load harness (`make bench`) that can be checked without loading a server."""
 
+import argparse
+
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from benchmarks import load
 from benchmarks.load import Load, read_wrk
 
 # wrk 4.1.0 (Debian), with --latency, against a slow page and its answers.
@@ -43,6 +46,35 @@ def test_the_rate_is_worked_out_finer_than_wrk_rounds_it():
 def test_a_report_without_figures_is_refused_with_what_wrk_said():
     with pytest.raises(RuntimeError, match="unable to connect"):
         read_wrk("unable to connect to 127.0.0.1:8931 Connection refused\n")
+
+
+def test_each_round_is_divided_by_the_bare_view_around_it_and_the_figure_is_their_median(
+    monkeypatch,
+):
+    """Rounds of a URL between loads of the bare view, the machine slowing down meanwhile:
+    each round is divided by the bare rates just around it, not by one figure for all."""
+    rates = iter([1000, 500, 900, 400, 800, 100, 700])  # bare, URL, bare, URL, bare, URL, bare
+    seen = []
+
+    def scripted(base, target, seconds, args):
+        seen.append((base, target["path"], seconds))
+        return Load(next(rates), p50_ms=len(seen), p99_ms=10 * len(seen), errors=1)
+
+    monkeypatch.setattr(load, "load_for", scripted)
+    monkeypatch.setattr(load, "warm_up", lambda base, target: None)
+    servers = {"main": "http://main", "bare": "http://none"}
+    bare = {"path": "/_bench/bare/", "server": "main", "warm_ms": 1.0}
+    target = {"path": "/feed.ics", "server": "main", "warm_ms": 1.0}
+    args = argparse.Namespace(rounds=3, duration=3)
+
+    total, ratios = load.load_beside(servers, target, bare, args)
+
+    assert ratios == [pytest.approx(950 / 500), pytest.approx(850 / 400), pytest.approx(750 / 100)]
+    assert total == Load(requests_per_second=pytest.approx(1000 / 3), p50_ms=4, p99_ms=60, errors=3)
+    assert [path for _base, path, _seconds in seen] == ["/_bench/bare/", "/feed.ics"] * 3 + [
+        "/_bench/bare/"
+    ]
+    assert {seconds for _base, path, seconds in seen if path == "/feed.ics"} == {1}
 
 
 @pytest.mark.django_db
