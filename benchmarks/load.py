@@ -10,7 +10,7 @@ drives each URL for a few seconds: wrk (Debian's `wrk`) when installed, else a s
 client, less precise (its threads share the GIL and the two cores with the server).
 
 Every URL stands beside a bare view ("ok" through Summit's middleware, served by the same
-processes in the same run): the URL is loaded in a few rounds (--rounds, 3), each between two
+processes in the same run): the URL is loaded in a few rounds (--rounds, 5), each between two
 loads of the bare view, and "× bare" is the median over the rounds of the bare view's req/s
 around a round divided by the URL's in it, how many bare requests one of its requests costs.
 That ratio, rather than req/s, is the figure to compare across machines and runs. A second
@@ -418,8 +418,8 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--rounds",
         type=int,
-        default=3,
-        help="rounds each URL's time is cut into, each between two loads of the bare view (3)",
+        default=5,
+        help="rounds each URL's time is cut into, each between two loads of the bare view (5)",
     )
     parser.add_argument(
         "--tool",
