@@ -23,6 +23,7 @@ DEBUG off and a random SECRET_KEY.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import math
@@ -217,8 +218,28 @@ def memory_growth(base: str, targets: list[dict], master: int, connections: int)
 # --- one summit ----------------------------------------------------------------------------
 
 
-def measure(sessions: int, *, workdir: Path, args) -> dict:
-    """Build the summit of N sessions on a database of its own, serve it, measure every URL."""
+@dataclass
+class Summit:
+    """One size: its summit on a database of its own, served, each URL timed alone."""
+
+    sessions: int
+    built_s: float
+    servers: dict[str, str]  # "main" (Summit's middleware), "bare" (none): their base URLs
+    masters: dict[str, int]
+    targets: list[dict]
+
+    def target(self, name: str) -> dict:
+        return next(t for t in self.targets if t["name"] == name)
+
+    @property
+    def bare(self) -> dict:
+        return self.target(BARE)
+
+
+@contextlib.contextmanager
+def served(sessions: int, *, workdir: Path, args):
+    """Build the summit of N sessions on a database of its own, serve it with gunicorn, and
+    time each URL alone (benchmarks.probe); yields it, still served."""
     with live.own_database(workdir, prefix=f"bench{sessions}") as url:
         env = live.environment(
             url,
@@ -237,12 +258,12 @@ def measure(sessions: int, *, workdir: Path, args) -> dict:
         print(f"  built in {built:.1f} s; timing each URL alone…", file=sys.stderr)
         ports = {"main": live.free_port(), "bare": live.free_port()}
         bare_env = {**env, "DJANGO_SETTINGS_MODULE": "benchmarks.bare_settings"}
+        logs = {name: workdir / f"{name}{sessions}.log" for name in ports}
         with (
-            live.gunicorn(env, ports["main"], workdir / "main.log", workers=WORKERS) as main,
-            live.gunicorn(bare_env, ports["bare"], workdir / "bare.log", workers=WORKERS) as bare,
+            live.gunicorn(env, ports["main"], logs["main"], workers=WORKERS) as main,
+            live.gunicorn(bare_env, ports["bare"], logs["bare"], workers=WORKERS) as bare,
         ):
             servers = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
-            masters = {"main": main.pid, "bare": bare.pid}
             probe_env = {
                 **env,
                 "BENCH_ACCEPT_ENCODING": args.accept_encoding,
@@ -251,21 +272,48 @@ def measure(sessions: int, *, workdir: Path, args) -> dict:
                 "BENCH_SUMMIT": SLUG,
             }
             targets = live.run_json(probe_env, "benchmarks.probe", timeout=3600)
-            bare = next(t for t in targets if t["name"] == BARE)
-            for target in targets:
-                wait_until_idle(masters[target["server"]])
-                load, target["ratios"] = load_beside(servers, target, bare, args)
-                target["load"] = load.__dict__
-                print(
-                    f"  {target['name']}: {load.requests_per_second:.1f} req/s, × bare "
-                    + " ".join(f"{ratio:.2f}" for ratio in target["ratios"]),
-                    file=sys.stderr,
-                )
+            masters = {"main": main.pid, "bare": bare.pid}
+            yield Summit(sessions, built, servers, masters, targets)
+
+
+def measure(sizes: list[int], *, workdir: Path, args) -> list[dict]:
+    """Every size built and served at once, then each URL loaded at every size in turn, its
+    rounds interleaved: what "flat in N" compares is measured in the same seconds, through the
+    same neighbours' load (one size measured minutes after the other differed by a quarter
+    for the same path)."""
+    with contextlib.ExitStack() as stack:
+        summits = []
+        for sessions in sizes:
+            print(f"N = {sessions:,}: building and timing…", file=sys.stderr)
+            summits.append(stack.enter_context(served(sessions, workdir=workdir, args=args)))
+        print("Loading every URL at every size in turn…", file=sys.stderr)
+        for name in [t["name"] for t in summits[0].targets]:
+            for summit in summits:
+                for master in summit.masters.values():
+                    wait_until_idle(master)
+            sides = [(s.servers, s.target(name), s.bare) for s in summits]
+            for summit, (load, ratios) in zip(summits, load_beside(sides, args), strict=True):
+                target = summit.target(name)
+                target["load"], target["ratios"] = load.__dict__, ratios
+                rounds = " ".join(f"{ratio:.2f}" for ratio in ratios)
+                print(f"  {name}, N = {summit.sessions:,}: × bare {rounds}", file=sys.stderr)
+        runs = []
+        for summit in summits:
             memory = None
             if args.memory:
-                wait_until_idle(main.pid)
-                memory = memory_growth(servers["main"], targets, main.pid, args.connections)
-    return {"sessions": sessions, "built_s": built, "targets": targets, "memory": memory}
+                wait_until_idle(summit.masters["main"])
+                memory = memory_growth(
+                    summit.servers["main"], summit.targets, summit.masters["main"], args.connections
+                )
+            runs.append(
+                {
+                    "sessions": summit.sessions,
+                    "built_s": summit.built_s,
+                    "targets": summit.targets,
+                    "memory": memory,
+                }
+            )
+    return runs
 
 
 # The yardstick: each URL is divided by the rate of this view measured around it, in rounds.
@@ -278,35 +326,46 @@ BARE = "bare view, Summit's middleware"
 BESIDE_SECONDS = 1
 
 
-def load_beside(servers: dict[str, str], target: dict, bare: dict, args) -> tuple[Load, list]:
-    """The URL loaded in args.rounds rounds, the bare view before each and after the last: its
-    load over the rounds (their mean rate, median p50, worst p99), and for each round the mean
-    of the bare rates around it divided by the URL's. The bare view's own row is its own
-    yardstick."""
-    seconds = target["seconds"] = seconds_for(target, args)
-    per_round = max(1, math.ceil(seconds / args.rounds))
-    base = servers[target["server"]]
+def load_beside(sides: list[tuple[dict, dict, dict]], args) -> list[tuple[Load, list[float]]]:
+    """Each side (servers, target, bare: one URL at one size) loaded in args.rounds rounds,
+    the sides in turn within each round, each side's bare view before its first round and
+    after each: for each side, its load over the rounds (their mean rate, median p50, worst
+    p99), and for each round the mean of the bare rates around it divided by the URL's. The
+    bare view's own row is its own yardstick."""
+    plans = []
+    for servers, target, bare in sides:
+        seconds = target["seconds"] = seconds_for(target, args)
+        plans.append((servers, target, bare, max(1, math.ceil(seconds / args.rounds))))
     # Warm, as the figure says: later probes changed the programme, so the URL's renderings
     # are made again here, by each worker, before the load tool counts.
-    warm_up(base, target)
-    around = [load_for(servers["main"], bare, BESIDE_SECONDS, args).requests_per_second]
-    loads = []
-    for _ in range(args.rounds):
-        loads.append(load_for(base, target, per_round, args))
-        around.append(load_for(servers["main"], bare, BESIDE_SECONDS, args).requests_per_second)
-    ratios = [
-        (1.0 if target is bare else (around[i] + around[i + 1]) / 2 / load.requests_per_second)
-        if load.requests_per_second
-        else math.inf
-        for i, load in enumerate(loads)
+    for servers, target, _bare, _seconds in plans:
+        warm_up(servers[target["server"]], target)
+    around = [
+        [load_for(servers["main"], bare, BESIDE_SECONDS, args).requests_per_second]
+        for servers, _target, bare, _seconds in plans
     ]
-    total = Load(
-        requests_per_second=statistics.fmean(load.requests_per_second for load in loads),
-        p50_ms=statistics.median(load.p50_ms for load in loads),
-        p99_ms=max(load.p99_ms for load in loads),
-        errors=sum(load.errors for load in loads),
-    )
-    return total, ratios
+    loads: list[list[Load]] = [[] for _ in plans]
+    for _ in range(args.rounds):
+        for side, (servers, target, bare, seconds) in enumerate(plans):
+            loads[side].append(load_for(servers[target["server"]], target, seconds, args))
+            bare_rate = load_for(servers["main"], bare, BESIDE_SECONDS, args).requests_per_second
+            around[side].append(bare_rate)
+    results = []
+    for (_servers, target, bare, _seconds), rates, made in zip(plans, around, loads, strict=True):
+        ratios = [
+            (1.0 if target is bare else (rates[i] + rates[i + 1]) / 2 / load.requests_per_second)
+            if load.requests_per_second
+            else math.inf
+            for i, load in enumerate(made)
+        ]
+        total = Load(
+            requests_per_second=statistics.fmean(load.requests_per_second for load in made),
+            p50_ms=statistics.median(load.p50_ms for load in made),
+            p99_ms=max(load.p99_ms for load in made),
+            errors=sum(load.errors for load in made),
+        )
+        results.append((total, ratios))
+    return results
 
 
 def seconds_for(target: dict, args) -> int:
@@ -450,13 +509,10 @@ def main(argv=None) -> None:
         )
     tool = "wrk" if args.tool == "wrk" else "Python client (less precise than wrk)"
     database = "PostgreSQL" if live.on_postgres() else "SQLite"
-    runs = []
     with tempfile.TemporaryDirectory(prefix="summit-bench-") as workdir:
-        for sessions in args.sessions:
-            print(f"N = {sessions:,}: building and measuring…", file=sys.stderr)
-            run = measure(sessions, workdir=Path(workdir), args=args)
-            runs.append(run)
-            print(report(run, database=database, tool=tool, args=args), end="\n\n", flush=True)
+        runs = measure(args.sessions, workdir=Path(workdir), args=args)
+    for run in runs:
+        print(report(run, database=database, tool=tool, args=args), end="\n\n", flush=True)
     if args.json:
         args.json.write_text(json.dumps(runs, indent=2))
 

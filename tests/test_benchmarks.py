@@ -57,24 +57,43 @@ def test_each_round_is_divided_by_the_bare_view_around_it_and_the_figure_is_thei
     seen = []
 
     def scripted(base, target, seconds, args):
-        seen.append((base, target["path"], seconds))
+        seen.append((target["path"], seconds))
         return Load(next(rates), p50_ms=len(seen), p99_ms=10 * len(seen), errors=1)
 
     monkeypatch.setattr(load, "load_for", scripted)
     monkeypatch.setattr(load, "warm_up", lambda base, target: None)
-    servers = {"main": "http://main", "bare": "http://none"}
-    bare = {"path": "/_bench/bare/", "server": "main", "warm_ms": 1.0}
-    target = {"path": "/feed.ics", "server": "main", "warm_ms": 1.0}
     args = argparse.Namespace(rounds=3, duration=3)
 
-    total, ratios = load.load_beside(servers, target, bare, args)
+    [(total, ratios)] = load.load_beside([(SERVERS, TARGET, BARE)], args)
 
     assert ratios == [pytest.approx(950 / 500), pytest.approx(850 / 400), pytest.approx(750 / 100)]
     assert total == Load(requests_per_second=pytest.approx(1000 / 3), p50_ms=4, p99_ms=60, errors=3)
-    assert [path for _base, path, _seconds in seen] == ["/_bench/bare/", "/feed.ics"] * 3 + [
-        "/_bench/bare/"
-    ]
-    assert {seconds for _base, path, seconds in seen if path == "/feed.ics"} == {1}
+    assert seen == [("/_bench/bare/", 1)] + [("/feed.ics", 1), ("/_bench/bare/", 1)] * 3
+
+
+def test_the_sizes_take_turns_within_each_round_each_beside_its_own_bare_view(monkeypatch):
+    seen = []
+
+    def scripted(base, target, seconds, args):
+        seen.append((base, target["path"]))
+        return Load(1000 if target["path"] == "/_bench/bare/" else 500, 1.0, 2.0, 0)
+
+    monkeypatch.setattr(load, "load_for", scripted)
+    monkeypatch.setattr(load, "warm_up", lambda base, target: None)
+    other = {"main": "http://other", "bare": "http://other-none"}
+    args = argparse.Namespace(rounds=2, duration=2)
+
+    results = load.load_beside([(SERVERS, TARGET, BARE), (other, dict(TARGET), dict(BARE))], args)
+
+    assert [ratios for _total, ratios in results] == [[2.0, 2.0], [2.0, 2.0]]
+    one, two = ("http://main", "/feed.ics"), ("http://other", "/feed.ics")
+    bare_one, bare_two = ("http://main", "/_bench/bare/"), ("http://other", "/_bench/bare/")
+    assert seen == [bare_one, bare_two] + [one, bare_one, two, bare_two] * 2
+
+
+SERVERS = {"main": "http://main", "bare": "http://none"}
+BARE = {"path": "/_bench/bare/", "server": "main", "warm_ms": 1.0, "name": load.BARE}
+TARGET = {"path": "/feed.ics", "server": "main", "warm_ms": 1.0, "name": "a feed"}
 
 
 @pytest.mark.django_db
