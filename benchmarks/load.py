@@ -5,9 +5,10 @@
 For each size N: a database of its own (SQLite in a temporary folder; on the PostgreSQL server
 of DATABASE_URL when it names one, e.g. under scripts/with-postgres), `manage.py
 generate_summit --sessions N`, then gunicorn with 2 sync workers and DEBUG off, as deployed.
-benchmarks.probe times each URL alone (cold and warm) and counts its queries; then a load tool
-drives each URL for a few seconds: wrk (Debian's `wrk`) when installed, else a small Python
-client, less precise (its threads share the GIL and the two cores with the server).
+benchmarks.probe times each URL alone (cold and warm) and counts its queries. Every size stays
+served; then a load tool drives each URL for a few seconds at every size in turn: wrk (Debian's
+`wrk`) when installed, else a small Python client, less precise (its threads share the GIL and
+the two cores with the server).
 
 Every URL stands beside a bare view ("ok" through Summit's middleware, served by the same
 processes in the same run): the URL is loaded in a few rounds (--rounds, 5), each between two
