@@ -68,8 +68,9 @@ schema: install
 # Speed is measured here, never in the test suite: the slot finder, then the site under load
 # (benchmarks/load.py) on synthetic summits of BENCH_SESSIONS sessions, BENCH_SECONDS per URL;
 # e.g. `make bench BENCH_SESSIONS="120 2000 10000"`, and MEMORY=1 for the workers' memory after
-# 10,000 requests, BENCH_ROUNDS to cut each URL's time into more or fewer rounds (5), BENCH_ENCODING="gzip, deflate, br" to ask for compressed answers as browsers
-# and calendar apps do. Loads with wrk when installed (apt-get install wrk), else a Python client.
+# 10,000 requests, BENCH_ROUNDS to cut each URL's time into more or fewer rounds (5),
+# BENCH_ENCODING="gzip, deflate, br" to ask for compressed answers as browsers and calendar
+# apps do. Loads with wrk when installed (apt-get install wrk), else a Python client.
 BENCH_SESSIONS ?= 120 2000
 BENCH_SECONDS ?= 5
 bench: install

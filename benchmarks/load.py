@@ -392,8 +392,8 @@ def warm_up(base: str, target: dict, requests: int = 12) -> None:
     the other to make its renderings under load (a page's first takes over a second at
     N = 2,000, a worker's local cache being its own): a sync worker takes a connection only
     when it is idle, so while one makes the URL, another takes the next."""
-    requests_made = [(target["path"], target["headers"])]
-    python_client(base, requests_made, connections=2 * WORKERS, count=requests)
+    asked = [(target["path"], target["headers"])]
+    python_client(base, asked, connections=2 * WORKERS, count=requests)
 
 
 # --- the report ----------------------------------------------------------------------------

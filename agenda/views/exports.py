@@ -52,6 +52,7 @@ def export(request, slug, *, content_type, render):
     # Its addresses only when the stamp or the body is made: a warm answer needs neither, and
     # reversing them took a third of its view. The cache keys name what they depend on (the
     # host, the scheme, the summit and the language).
+    @functools.cache
     def url_of(name: str) -> str:
         with translation.override(language):
             return request.build_absolute_uri(reverse(name, args=[slug]))
